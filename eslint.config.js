@@ -8,7 +8,19 @@ import globals from 'globals';
  * Layers of DESIGN.md §3, lowest first. A layer may import only the layers before it;
  * `raft` is a library and may import nothing of shoal but `base`.
  */
-const layers = ['base', 'api', 'raft', 'store', 'manager', 'agent', 'network', 'stack', 'server', 'cli', 'daemon'];
+const layers = [
+  'base',
+  'api',
+  'raft',
+  'store',
+  'manager',
+  'agent',
+  'network',
+  'stack',
+  'server',
+  'cli',
+  'daemon',
+];
 const forbiddenFor = (layer) => {
   if (layer === 'raft') return layers.filter((l) => l !== 'base' && l !== 'raft');
   return layers.slice(layers.indexOf(layer) + 1);
@@ -22,10 +34,12 @@ const layeringZones = layers.flatMap((layer) =>
 );
 
 /** Time and randomness are injected in pure cores (CONVENTIONS.md item 4). */
-const pureCoreGlobals = ['setTimeout', 'setInterval', 'setImmediate', 'performance'].map((name) => ({
-  name,
-  message: 'Pure cores take time through an injected Clock or tick(); see src/base/clock.ts.',
-}));
+const pureCoreGlobals = ['setTimeout', 'setInterval', 'setImmediate', 'performance'].map(
+  (name) => ({
+    name,
+    message: 'Pure cores take time through an injected Clock or tick(); see src/base/clock.ts.',
+  }),
+);
 const pureCoreProperties = [
   { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
   { object: 'Math', property: 'random', message: 'Use the injected Rng (src/base/rng.ts).' },
@@ -48,11 +62,27 @@ export default tseslint.config(
         {
           // node:test's test()/describe() return promises the runner itself tracks.
           allowForKnownSafeCalls: [
-            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+            {
+              from: 'package',
+              package: 'node:test',
+              name: [
+                'test',
+                'describe',
+                'it',
+                'suite',
+                'before',
+                'after',
+                'beforeEach',
+                'afterEach',
+              ],
+            },
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'import-x/no-cycle': 'error',
       'import-x/no-restricted-paths': ['error', { zones: layeringZones }],
@@ -60,7 +90,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/raft/core/**/*.ts', 'src/**/reconcile.ts', 'src/manager/scheduler/**/*.ts', 'src/manager/allocator/**/*.ts'],
+    files: [
+      'src/raft/core/**/*.ts',
+      'src/**/reconcile.ts',
+      'src/manager/scheduler/**/*.ts',
+      'src/manager/allocator/**/*.ts',
+    ],
     rules: {
       'no-restricted-globals': ['error', ...pureCoreGlobals],
       'no-restricted-syntax': [

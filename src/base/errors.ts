@@ -46,7 +46,9 @@ export class ShoalError extends Error {
   }
 
   static fromData(data: ErrorData): ShoalError {
-    const options: { status: number; field?: string; retryable?: boolean } = { status: data.status };
+    const options: { status: number; field?: string; retryable?: boolean } = {
+      status: data.status,
+    };
     if (data.field !== undefined) options.field = data.field;
     if (data.retryable !== undefined) options.retryable = data.retryable;
     return new ShoalError(data.code, data.message, options);

@@ -40,7 +40,8 @@ export class SeededRng implements Rng {
   }
 
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`Rng.int needs a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`Rng.int needs a positive integer, got ${n}`);
     return Math.floor(this.next() * n);
   }
 

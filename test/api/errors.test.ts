@@ -9,7 +9,10 @@ test('every error code is documented in docs/errors.md with its status', () => {
   for (const [code, { status }] of Object.entries(errorCodes)) {
     const row = doc.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
     assert.ok(row, `${code} is missing from docs/errors.md`);
-    assert.ok(row.includes(`| ${status} |`), `${code}: docs/errors.md does not give status ${status}`);
+    assert.ok(
+      row.includes(`| ${status} |`),
+      `${code}: docs/errors.md does not give status ${status}`,
+    );
   }
 });
 

@@ -8,7 +8,10 @@ test('the same seed replays the same sequence', () => {
   const seqA = Array.from({ length: 20 }, () => a.next());
   const seqB = Array.from({ length: 20 }, () => b.next());
   assert.deepEqual(seqA, seqB);
-  assert.notDeepEqual(seqA, Array.from({ length: 20 }, () => new SeededRng(43).next()));
+  assert.notDeepEqual(
+    seqA,
+    Array.from({ length: 20 }, () => new SeededRng(43).next()),
+  );
 });
 
 test('int stays in range and covers it', () => {

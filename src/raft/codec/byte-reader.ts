@@ -27,7 +27,8 @@ export class ByteReader {
       const byte = this.u8();
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) {
-        if (!Number.isSafeInteger(result)) throw new DecodeError('varint exceeds safe integer range');
+        if (!Number.isSafeInteger(result))
+          throw new DecodeError('varint exceeds safe integer range');
         return result;
       }
       scale *= 0x80;
@@ -45,7 +46,9 @@ export class ByteReader {
   u32(): number {
     const end = this.take(4);
     const b = this.buf;
-    return ((b[end - 4]! | (b[end - 3]! << 8) | (b[end - 2]! << 16)) + b[end - 1]! * 0x1000000) >>> 0;
+    return (
+      ((b[end - 4]! | (b[end - 3]! << 8) | (b[end - 2]! << 16)) + b[end - 1]! * 0x1000000) >>> 0
+    );
   }
 
   /** A length-prefixed byte string, as a view into the source (no copy). */

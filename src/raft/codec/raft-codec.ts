@@ -18,9 +18,25 @@ import { ByteWriter } from './byte-writer.ts';
 
 const entryTypes: readonly EntryType[] = ['normal', 'confChange'];
 const messageTypes: readonly MessageType[] = [
-  'hup', 'beat', 'checkQuorum', 'prop', 'app', 'appResp', 'vote', 'voteResp', 'preVote',
-  'preVoteResp', 'snap', 'heartbeat', 'heartbeatResp', 'transferLeader', 'timeoutNow',
-  'readIndex', 'readIndexResp', 'snapStatus', 'unreachable',
+  'hup',
+  'beat',
+  'checkQuorum',
+  'prop',
+  'app',
+  'appResp',
+  'vote',
+  'voteResp',
+  'preVote',
+  'preVoteResp',
+  'snap',
+  'heartbeat',
+  'heartbeatResp',
+  'transferLeader',
+  'timeoutNow',
+  'readIndex',
+  'readIndexResp',
+  'snapStatus',
+  'unreachable',
 ];
 const messageTypeCode = new Map(messageTypes.map((t, i) => [t, i]));
 
@@ -131,7 +147,18 @@ export function readMessage(r: ByteReader): Message {
   const count = r.uvarint();
   const entries: Entry[] = [];
   for (let i = 0; i < count; i++) entries.push(readEntry(r));
-  const base = { type, to, from, term, logTerm, index, commit, rejectHint, entries, reject: (flags & FLAG_REJECT) !== 0 };
+  const base = {
+    type,
+    to,
+    from,
+    term,
+    logTerm,
+    index,
+    commit,
+    rejectHint,
+    entries,
+    reject: (flags & FLAG_REJECT) !== 0,
+  };
   const snapshot = flags & FLAG_SNAPSHOT ? readSnapshot(r) : undefined;
   const context = flags & FLAG_CONTEXT ? r.bytes() : undefined;
   return {

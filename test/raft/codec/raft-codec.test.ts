@@ -13,9 +13,25 @@ import {
 import type { Entry, Message, MessageType } from '../../../src/raft/core/types.ts';
 
 const messageTypes: MessageType[] = [
-  'hup', 'beat', 'checkQuorum', 'prop', 'app', 'appResp', 'vote', 'voteResp', 'preVote',
-  'preVoteResp', 'snap', 'heartbeat', 'heartbeatResp', 'transferLeader', 'timeoutNow',
-  'readIndex', 'readIndexResp', 'snapStatus', 'unreachable',
+  'hup',
+  'beat',
+  'checkQuorum',
+  'prop',
+  'app',
+  'appResp',
+  'vote',
+  'voteResp',
+  'preVote',
+  'preVoteResp',
+  'snap',
+  'heartbeat',
+  'heartbeatResp',
+  'transferLeader',
+  'timeoutNow',
+  'readIndex',
+  'readIndexResp',
+  'snapStatus',
+  'unreachable',
 ];
 const uint = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
 const small = fc.integer({ min: 0, max: 1_000_000 });
@@ -90,8 +106,16 @@ test('every truncation of an encoded message is rejected, never misread', () => 
 
 test('trailing bytes and unknown enum codes are rejected', () => {
   const m: Message = {
-    type: 'app', to: 2, from: 1, term: 3, logTerm: 2, index: 9, commit: 8, rejectHint: 0,
-    reject: false, entries: [],
+    type: 'app',
+    to: 2,
+    from: 1,
+    term: 3,
+    logTerm: 2,
+    index: 9,
+    commit: 8,
+    rejectHint: 0,
+    reject: false,
+    entries: [],
   };
   const encoded = encodeMessage(m);
   assert.throws(() => decodeMessage(Buffer.concat([encoded, Buffer.from([0])])), DecodeError);
