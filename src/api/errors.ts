@@ -8,8 +8,68 @@ export const errorCodes = {
   RAFT_PROPOSAL_LOST: { status: 503 },
   /** The Raft node stopped before the request finished. */
   RAFT_STOPPED: { status: 503 },
-  /** The Raft core refused a proposal (no leader, transfer in progress, pending change). */
-  RAFT_PROPOSAL_DROPPED: { status: 503 },
+  /** A snapshot from the leader replaced the log around a proposal: it may or may not have applied. */
+  RAFT_PROPOSAL_UNKNOWN: { status: 503 },
+  /** An update carried a stale `meta.version`: another write landed since it was read. */
+  STORE_SEQUENCE_CONFLICT: { status: 500 },
+  /** A create used an object ID that already exists. */
+  STORE_EXISTS: { status: 409 },
+  /** A name is already held (case-insensitively) by another object of the same kind. */
+  STORE_NAME_CONFLICT: { status: 409 },
+  /** An update or delete named an object that does not exist. */
+  STORE_NOT_FOUND: { status: 404 },
+  /** An encoded store transaction is over the size limit (1.5 MiB). */
+  STORE_REQUEST_TOO_LARGE: { status: 400 },
+  /** A store watcher fell too far behind and was closed. */
+  STORE_WATCH_OVERFLOW: { status: 503 },
+  /** `invalid join token`: a join token is not of the form SWMTKN-1-<digest>-<secret>. */
+  CA_JOIN_TOKEN_MALFORMED: { status: 400 },
+  /** A well-formed join token matches neither the cluster's worker nor its manager token. */
+  CA_JOIN_TOKEN_REJECTED: { status: 400 },
+  /** The root CA a manager presented does not match the digest in the join token. */
+  CA_FINGERPRINT_MISMATCH: { status: 400 },
+  /** A certificate signing request is unreadable, badly signed or not ECDSA P-256. */
+  CA_CSR_INVALID: { status: 400 },
+  /** A certificate or key is unreadable, or lacks the fields the cluster PKI requires. */
+  CA_CERT_INVALID: { status: 400 },
+  /** A node certificate expiry below the minimum of one hour. */
+  CA_CERT_EXPIRY_INVALID: { status: 400 },
+  /** A peer presented no certificate, or one that is expired or not from a trusted root. */
+  CA_PEER_UNAUTHENTICATED: { status: 401 },
+  /** A peer's certificate is from another cluster or carries a role not allowed here. */
+  CA_PEER_FORBIDDEN: { status: 403 },
+  /** A peer's certificate belongs to a node removed from the cluster. */
+  CA_NODE_REMOVED: { status: 403 },
+  /** `swarm could not be unlocked: invalid key provided`. */
+  UNLOCK_KEY_INVALID: { status: 401 },
+  /** The manager's secrets are sealed by autolock and no unlock key has been given. */
+  SWARM_LOCKED: { status: 503 },
+  /** Encrypted data failed authentication: it was altered, truncated or is corrupt. */
+  SEALED_DATA_CORRUPT: { status: 500 },
+  /** A spec, request body or query value failed validation; `field` names the culprit. */
+  SPEC_INVALID: { status: 400 },
+  /** A service update changed the mode (replicated, global, jobs): not allowed. */
+  SERVICE_MODE_CHANGE: { status: 501 },
+  /** A service update changed the service's name: not supported. */
+  SERVICE_RENAME: { status: 501 },
+  /** A service update changed only the deprecated top-level `Networks`. */
+  SERVICE_NETWORKS_UPDATE: { status: 501 },
+  /** `?filters=` is not valid JSON of the accepted shapes, or names an unknown key or value. */
+  FILTER_INVALID: { status: 400 },
+  /** An ID prefix or name matched more than one object. */
+  REFERENCE_AMBIGUOUS: { status: 400 },
+  /** No node has this ID, hostname or ID prefix. */
+  NODE_NOT_FOUND: { status: 404 },
+  /** No service has this ID, name or ID prefix. */
+  SERVICE_NOT_FOUND: { status: 404 },
+  /** No task has this ID, name or ID prefix. */
+  TASK_NOT_FOUND: { status: 404 },
+  /** No network has this ID, name or ID prefix. */
+  NETWORK_NOT_FOUND: { status: 404 },
+  /** No secret has this ID, name or ID prefix. */
+  SECRET_NOT_FOUND: { status: 404 },
+  /** No config has this ID, name or ID prefix. */
+  CONFIG_NOT_FOUND: { status: 404 },
 } as const satisfies Record<string, { status: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

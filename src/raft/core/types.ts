@@ -13,7 +13,7 @@ export type EntryType = 'normal' | 'confChange';
 
 /**
  * One log entry. A `confChange` entry's `data` is an encoded {@link ConfChange}
- * (see `encodeConfChange` in `src/raft/codec.ts`); an empty `normal` entry is the no-op
+ * (see `encodeConfChange` in `conf-change-codec.ts`); an empty `normal` entry is the no-op
  * a new leader appends to commit entries of earlier terms.
  */
 export interface Entry {
@@ -152,7 +152,7 @@ export interface Ready {
   readonly committedEntries: readonly Entry[];
   readonly messages: readonly Message[];
   readonly readStates: readonly ReadState[];
-  /** True when term, vote or new entries changed: these must be fsync'd before sending. */
+  /** True when term, vote, new entries or a snapshot changed: these must be fsync'd before sending. */
   readonly mustSync: boolean;
 }
 
