@@ -70,14 +70,16 @@ function acceptHigherTerm(r: Raft, m: Message): boolean {
 /**
  * A message from a lower term. A stale leader's appends and heartbeats are answered with
  * our term so that it steps down (with check-quorum or pre-vote it might otherwise never
- * hear a higher term); a stale pre-vote is rejected so the pre-candidate learns our term.
- * Everything else is dropped.
+ * hear a higher term); a stale vote or pre-vote is rejected with our term so the candidate
+ * learns it (the paper's RequestVote rule). Without that, a candidate whose term fell behind
+ * one voter's never hears that term and the cluster can livelock (simulator seed 4030,
+ * 3 nodes, pre-vote off). Everything else is dropped.
  */
 function answerStaleTerm(r: Raft, m: Message): void {
   if ((r.opts.checkQuorum || r.opts.preVote) && (m.type === 'heartbeat' || m.type === 'app')) {
     r.send({ type: 'appResp', to: m.from });
-  } else if (m.type === 'preVote') {
-    r.send({ type: 'preVoteResp', to: m.from, term: r.term, reject: true });
+  } else if (m.type === 'vote' || m.type === 'preVote') {
+    r.send({ type: voteResponseType(m.type), to: m.from, term: r.term, reject: true });
   }
 }
 

@@ -98,7 +98,7 @@ describe('RaftCore check-quorum', () => {
     assert.equal(leader.core.status().hardState.term, 5);
   });
 
-  test('other stale messages are dropped', () => {
+  test('without check-quorum or pre-vote a stale append is dropped; a stale vote is refused with our term', () => {
     const f = fixture(2, {
       checkQuorum: false,
       preVote: false,
@@ -106,8 +106,12 @@ describe('RaftCore check-quorum', () => {
     });
     drain(f);
     f.core.step(msg({ type: 'app', from: 1, to: 2, term: 4, index: 3, logTerm: 1 }));
-    f.core.step(msg({ type: 'vote', from: 1, to: 2, term: 4, index: 9, logTerm: 4 }));
     assert.deepEqual(sent(f), []);
+    f.core.step(msg({ type: 'vote', from: 1, to: 2, term: 4, index: 9, logTerm: 4 }));
+    assert.deepEqual(
+      sent(f).map((m) => [m.type, m.to, m.term, m.reject]),
+      [['voteResp', 1, 5, true]],
+    );
   });
 
   test('with check-quorum and pre-vote a partitioned minority rejoins without an election', () => {

@@ -201,4 +201,33 @@ describe('RaftCore pre-vote', () => {
       [['preVoteResp', true, 3]],
     );
   });
+  test('a vote request from a lower term is rejected with our term, so the candidate catches up', () => {
+    // Without this answer a candidate whose term fell behind one voter's never learns that
+    // term and the cluster can livelock (found by the simulator, seed 4030, pre-vote off).
+    const f = fixture(1, {
+      logTerms: [1, 1],
+      hardState: { term: 5, vote: 0, commit: 0 },
+      preVote: false,
+    });
+    drain(f);
+    f.core.step(msg({ type: 'vote', from: 2, to: 1, term: 3, index: 2, logTerm: 1 }));
+    const replies = sent(f, 'voteResp');
+    assert.deepEqual(
+      replies.map((m) => [m.to, m.term, m.reject]),
+      [[2, 5, true]],
+    );
+    assert.equal(f.core.status().hardState.vote, 0, 'no vote is cast for a stale candidate');
+
+    const candidate = fixture(2, {
+      logTerms: [1, 1],
+      hardState: { term: 2, vote: 0, commit: 0 },
+      preVote: false,
+    });
+    drain(candidate);
+    candidate.core.campaign();
+    drain(candidate);
+    candidate.core.step(msg({ type: 'voteResp', from: 1, to: 2, term: 5, reject: true }));
+    assert.equal(candidate.core.status().hardState.term, 5);
+    assert.equal(candidate.core.status().softState.role, 'follower');
+  });
 });
