@@ -70,6 +70,18 @@ export const errorCodes = {
   SECRET_NOT_FOUND: { status: 404 },
   /** No config has this ID, name or ID prefix. */
   CONFIG_NOT_FOUND: { status: 404 },
+  /** No route matches the request's method and path. */
+  API_PAGE_NOT_FOUND: { status: 404 },
+  /** The request's `/vX.Y` API version is above or below what this server speaks. */
+  API_VERSION_UNSUPPORTED: { status: 400 },
+  /** A query parameter (such as `?version=`) is not of the expected form. */
+  API_INVALID_PARAMETER: { status: 400 },
+  /** The request body is not valid JSON, or not the JSON the endpoint takes. */
+  API_INVALID_JSON: { status: 400 },
+  /** The request body is over the endpoint's size limit. */
+  API_BODY_TOO_LARGE: { status: 413 },
+  /** The API socket path is in use by a live server, or is not a socket. */
+  API_SOCKET_UNAVAILABLE: { status: 500 },
 } as const satisfies Record<string, { status: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;
