@@ -70,6 +70,22 @@ export const errorCodes = {
   SECRET_NOT_FOUND: { status: 404 },
   /** No config has this ID, name or ID prefix. */
   CONFIG_NOT_FOUND: { status: 404 },
+  /** `swarm init` on a node whose store already holds a cluster. */
+  SWARM_EXISTS: { status: 503 },
+  /** A swarm request reached a store that holds no cluster yet (`swarm init` never ran). */
+  SWARM_NOT_INITIALIZED: { status: 503 },
+  /** `attempting to demote the last manager of the swarm`. */
+  NODE_LAST_MANAGER: { status: 400 },
+  /** `can't remove member from the raft: this would result in a loss of quorum`. */
+  NODE_QUORUM_LOSS: { status: 400 },
+  /** `node X is not down and can't be removed`: removal of a live node without force. */
+  NODE_NOT_DOWN: { status: 400 },
+  /** `node X is a cluster manager and is a member of the raft cluster...`: demote it first. */
+  NODE_IS_MANAGER: { status: 400 },
+  /** A node asked to join the managers while its desired role is worker. */
+  NODE_NOT_MANAGER: { status: 400 },
+  /** A leader-only operation (membership change, heartbeat) reached a manager that does not lead. */
+  MANAGER_NOT_LEADER: { status: 503 },
   /** No route matches the request's method and path. */
   API_PAGE_NOT_FOUND: { status: 404 },
   /** The request's `/vX.Y` API version is above or below what this server speaks. */
@@ -82,6 +98,14 @@ export const errorCodes = {
   API_BODY_TOO_LARGE: { status: 413 },
   /** The API socket path is in use by a live server, or is not a socket. */
   API_SOCKET_UNAVAILABLE: { status: 500 },
+  /** A `shoal daemon` flag is malformed or unsafe; `field` names the flag. */
+  DAEMON_CONFIG_INVALID: { status: 400 },
+  /** Another live daemon holds the data dir. */
+  DATA_DIR_IN_USE: { status: 409 },
+  /** `state.json` in the data dir cannot be read as a node state. */
+  NODE_STATE_CORRUPT: { status: 500 },
+  /** The data dir records swarm membership this build cannot run. */
+  DAEMON_SWARM_UNSUPPORTED: { status: 500 },
 } as const satisfies Record<string, { status: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Snapshot } from '../core/types.ts';
 import { assembleRecoveredState } from './recovered-state.ts';
 import { SnapshotStore } from './snapshot-store.ts';
-import { syncDirectory } from './sync-directory.ts';
+import { syncDirectory } from '../../base/atomic-file.ts';
 import type { DurableUpdate, RaftStorage, RecoveredState } from './types.ts';
 import { recoverWal } from './wal-recovery.ts';
 import { WalWriter } from './wal-writer.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { DecodeError } from '../codec/index.ts';
 import type { Snapshot } from '../core/types.ts';
-import { syncDirectory } from './sync-directory.ts';
+import { syncDirectory } from '../../base/atomic-file.ts';
 import { decodeSnapshotFile, encodeSnapshotFile } from './update-records.ts';
 import { RecordType, readRecordAt } from './wal-record.ts';
 

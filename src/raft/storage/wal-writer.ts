@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { HardState } from '../core/types.ts';
 import { segmentFileName } from './segment-files.ts';
 import type { SegmentFile } from './segment-files.ts';
-import { syncDirectory } from './sync-directory.ts';
+import { syncDirectory } from '../../base/atomic-file.ts';
 import type { DurableUpdate } from './types.ts';
 import { encodeUpdate } from './update-records.ts';
 import type { RecoveredSegment } from './wal-recovery.ts';
