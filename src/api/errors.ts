@@ -106,6 +106,18 @@ export const errorCodes = {
   NODE_STATE_CORRUPT: { status: 500 },
   /** The data dir records swarm membership this build cannot run. */
   DAEMON_SWARM_UNSUPPORTED: { status: 500 },
+  /** A cluster RPC named a method the peer does not serve. */
+  RPC_METHOD_NOT_FOUND: { status: 404 },
+  /** A cluster RPC's request body is not what the method takes. */
+  RPC_BAD_REQUEST: { status: 400 },
+  /** The peer could not be reached, or the connection dropped; retryable. */
+  RPC_UNAVAILABLE: { status: 503 },
+  /** A cluster RPC passed its deadline; retryable. */
+  RPC_TIMEOUT: { status: 504 },
+  /** The peer failed while handling a cluster RPC. */
+  RPC_INTERNAL: { status: 500 },
+  /** The peer spoke something other than shoal's cluster protocol. */
+  RPC_PROTOCOL: { status: 502 },
 } as const satisfies Record<string, { status: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;
