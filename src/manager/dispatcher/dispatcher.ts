@@ -1,0 +1,189 @@
+import { DEFAULT_HEARTBEAT_PERIOD, MILLISECOND } from '../../api/defaults.ts';
+import type { NodeDescription } from '../../api/objects/node.ts';
+import { notFoundError } from '../../api/resolve.ts';
+import type { CancelTimer, Clock } from '../../base/clock.ts';
+import type { Logger } from '../../base/logger.ts';
+import { silentLogger } from '../../base/logger.ts';
+import type { MemoryStore } from '../../store/memory-store.ts';
+import { STORE_SEQUENCE_CONFLICT } from '../../store/store-errors.ts';
+import { clusters, nodes } from '../../store/tables.ts';
+import { caError } from '../ca/ca-errors.ts';
+import { notLeader } from '../controlapi/control-errors.ts';
+import { isRemoved } from '../controlapi/nodes.ts';
+import type { NodeHealthTransition, TrackedNode } from './node-health.ts';
+import {
+  DEFAULT_GRACE_MULTIPLIER,
+  LEADERSHIP_CHANGE_MESSAGE,
+  decideNodeHealth,
+  heartbeatDeadline,
+  heartbeatTransition,
+  jitteredPeriod,
+  nextDeadline,
+} from './node-health.ts';
+
+/** Dependencies and policy of a {@link Dispatcher}. */
+export interface DispatcherOptions {
+  readonly store: MemoryStore;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+  /** Periods without a heartbeat before a node is down. Default 3 (Swarm's). */
+  readonly graceMultiplier?: number;
+  /** Jitter source for the periods handed out; none gives the exact period. */
+  readonly random?: () => number;
+}
+
+/** What a heartbeat returns: when the agent must send the next one. */
+export interface HeartbeatResponse {
+  readonly periodMs: number;
+}
+
+/**
+ * The leader-only heartbeat tracker (the liveness half of Swarm's dispatcher): agents call
+ * {@link heartbeat}; a node silent for `period × grace` is written `down` ("heartbeat
+ * failure"). On start, every node not down becomes `unknown` with twice the grace, as after a
+ * Swarm leader change. The period is the cluster's `Spec.Dispatcher.HeartbeatPeriod`
+ * (default 5 s). Decisions are node-health.ts; this class owns the timer and the writes.
+ */
+export class Dispatcher {
+  private readonly tracked = new Map<string, TrackedNode>();
+  private readonly logger: Logger;
+  private readonly grace: number;
+  private cancelTimer: CancelTimer | undefined;
+  private running = false;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.logger = (options.logger ?? silentLogger).child({ component: 'dispatcher' });
+    this.grace = options.graceMultiplier ?? DEFAULT_GRACE_MULTIPLIER;
+  }
+
+  /** The base heartbeat period in milliseconds, from the cluster spec. */
+  periodMs(): number {
+    const cluster = this.options.store.all(clusters)[0];
+    const ns = cluster?.Spec.Dispatcher?.HeartbeatPeriod ?? DEFAULT_HEARTBEAT_PERIOD;
+    return (ns > 0 ? ns : DEFAULT_HEARTBEAT_PERIOD) / MILLISECOND;
+  }
+
+  /** Starts tracking every node (call when this manager becomes leader). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const now = this.options.clock.now();
+    const deadline = heartbeatDeadline(now, this.periodMs(), this.grace * 2);
+    const moved: NodeHealthTransition[] = [];
+    for (const node of this.options.store.all(nodes)) {
+      const state = node.Status.State === 'down' ? 'down' : 'unknown';
+      this.tracked.set(node.id, { nodeId: node.id, state, deadline });
+      if (state === 'unknown') {
+        moved.push({ nodeId: node.id, state, message: LEADERSHIP_CHANGE_MESSAGE });
+      }
+    }
+    void this.write(moved);
+    this.rearm();
+  }
+
+  /**
+   * Stops tracking. Status writes in flight are not awaited: off the leader they may never
+   * settle; {@link settled} waits for them when the caller knows they will.
+   */
+  stop(): Promise<void> {
+    this.running = false;
+    this.cancelTimer?.();
+    this.tracked.clear();
+    return Promise.resolve();
+  }
+
+  /** Resolves once the status writes started so far have settled (success or failure). */
+  settled(): Promise<void> {
+    return this.writes.then(() => {});
+  }
+
+  /**
+   * A node's heartbeat: pushes its deadline back, marks it `ready` if it was not (and
+   * stores `description` when given), and returns the period to wait before the next one.
+   * Throws `NODE_NOT_FOUND` for an unknown node, `CA_NODE_REMOVED` for a removed one.
+   */
+  async heartbeat(nodeId: string, description?: NodeDescription): Promise<HeartbeatResponse> {
+    const store = this.options.store;
+    if (!this.running) throw notLeader();
+    if (isRemoved(store, nodeId)) {
+      throw caError('CA_NODE_REMOVED', `Permission denied: node ${nodeId} was removed from swarm`);
+    }
+    const node = store.get(nodes, nodeId);
+    if (!node) throw notFoundError('node', nodeId);
+    const periodMs = jitteredPeriod(this.periodMs(), this.options.random);
+    const state = this.tracked.get(nodeId)?.state ?? node.Status.State;
+    const now = this.options.clock.now();
+    this.tracked.set(nodeId, {
+      nodeId,
+      state: 'ready',
+      deadline: heartbeatDeadline(now, periodMs, this.grace),
+    });
+    const change = heartbeatTransition({ nodeId, state });
+    if (change || description) await this.writeOne(change ?? undefined, nodeId, description);
+    this.rearm();
+    return { periodMs };
+  }
+
+  /** Applies the decisions due at the clock's `now`; the timer calls it, tests may too. */
+  sweep(): Promise<void> {
+    const now = this.options.clock.now();
+    const store = this.options.store;
+    for (const id of this.tracked.keys()) if (!store.get(nodes, id)) this.tracked.delete(id);
+    const transitions = decideNodeHealth(this.tracked.values(), now);
+    for (const t of transitions) {
+      const node = this.tracked.get(t.nodeId);
+      if (node) this.tracked.set(t.nodeId, { ...node, state: t.state });
+      this.logger.info('node is down', { node: t.nodeId, reason: t.message });
+    }
+    const done = this.write(transitions);
+    this.rearm();
+    return done;
+  }
+
+  private rearm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (!this.running) return;
+    const next = nextDeadline(this.tracked.values());
+    if (next === undefined) return;
+    const delay = Math.max(0, next - this.options.clock.now());
+    this.cancelTimer = this.options.clock.setTimer(delay, () => void this.sweep());
+  }
+
+  private write(transitions: readonly NodeHealthTransition[]): Promise<void> {
+    const done = Promise.all(transitions.map((t) => this.writeOne(t, t.nodeId))).then(() => {});
+    this.writes = this.writes.then(() => done).catch(() => {});
+    return done;
+  }
+
+  /** Writes a status change (and description), retrying once on a concurrent write. */
+  private async writeOne(
+    change: NodeHealthTransition | undefined,
+    nodeId: string,
+    description?: NodeDescription,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.store.update((tx) => {
+          const node = tx.get(nodes, nodeId);
+          if (!node) return;
+          tx.update(nodes, {
+            ...node,
+            ...(description ? { Description: description } : {}),
+            ...(change
+              ? { Status: { ...node.Status, State: change.state, Message: change.message } }
+              : {}),
+          });
+        });
+        return;
+      } catch (error) {
+        const conflict = (error as { code?: string }).code === STORE_SEQUENCE_CONFLICT;
+        if (!conflict || attempt >= 2) {
+          this.logger.warn('node status write failed', { node: nodeId, error: String(error) });
+          return;
+        }
+      }
+    }
+  }
+}
