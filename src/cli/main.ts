@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
+import { CliError } from './cli-error.ts';
+import { processIO } from './cli-io.ts';
+import type { CliIO } from './cli-io.ts';
+import { CliSession } from './cli-session.ts';
+import type { ConnectionFlags } from './client/client-config.ts';
+import { addNodeCommands } from './commands/node/node-command.ts';
+import { addSwarmCommands } from './commands/swarm/swarm-command.ts';
+import { addVersionCommand } from './commands/version-command.ts';
+import { collect } from './options/flag-parsers.ts';
+import { ShoalCommand, unknownCommand } from './shoal-command.ts';
 
 /** The package version, read once from package.json. */
 export function shoalVersion(): string {
@@ -9,30 +19,76 @@ export function shoalVersion(): string {
   return pkg.version;
 }
 
-/** Builds the shoal command tree; command groups attach themselves here as they are built. */
-export function buildProgram(): Command {
-  const program = new Command('shoal')
+/**
+ * Builds the shoal command tree over `io` (the process's by default). Commands reach the
+ * daemon through `session`, which reads the global flags (`-H`, `--tls`...) from the tree
+ * once it is parsed. Help and usage go to `io`; errors are thrown, never printed here.
+ */
+export function buildProgram(
+  io: CliIO = processIO(),
+  session: CliSession = new CliSession(io),
+): ShoalCommand {
+  const program = new ShoalCommand('shoal')
+    .use('[OPTIONS] COMMAND')
     .description('Docker Swarm mode, rebuilt in TypeScript')
-    .version(shoalVersion(), '-v, --version', 'print the version and exit')
-    .exitOverride();
-  program
-    .command('version')
-    .description('show the shoal version')
-    .action(() => {
-      process.stdout.write(`shoal version ${shoalVersion()}\n`);
+    .version(shoalVersion(), '-v, --version', 'Print version information and quit')
+    .exitOverride()
+    .configureHelp({ sortSubcommands: true, sortOptions: true })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
     });
+  program
+    .option(
+      '-H, --host <list>',
+      'Daemon socket to connect to (unix:///path or tcp://host:port)',
+      collect,
+    )
+    .flag('--tls', 'Use TLS; implied by --tlsverify')
+    .flag('--tlsverify', 'Use TLS and verify the remote')
+    .option('--tlscacert <string>', 'Trust certs signed only by this CA')
+    .option('--tlscert <string>', 'Path to TLS certificate file')
+    .option('--tlskey <string>', 'Path to TLS key file');
+  session.readFlagsFrom(() => program.opts<ConnectionFlags>());
+  addNodeCommands(program, session);
+  addSwarmCommands(program, session);
+  addVersionCommand(program, session, { version: shoalVersion() });
+  program.run(
+    (command, args) => {
+      if (args[0] !== undefined) throw unknownCommand(command, args[0]);
+    },
+    () => io.stdout.write(program.helpInformation()),
+  );
   return program;
 }
 
-/** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * Runs the CLI with `argv` (without node and script) over `io` and returns the exit code:
+ * 0 on success, the code of a {@link CliError} (1, or 125 for flag errors), 1 for any other
+ * error. Error messages go to `io.stderr`. `extend` lets layers above the CLI add their own
+ * commands to the tree before parsing (the daemon adds `shoal daemon`).
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO(),
+  extend?: (program: ShoalCommand) => void,
+): Promise<number> {
+  const session = new CliSession(io, `shoal-client/${shoalVersion()} (${process.platform})`);
+  const program = buildProgram(io, session);
+  extend?.(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    if (err instanceof CliError) {
+      if (err.message !== '') io.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  } finally {
+    session.close();
   }
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SystemClock } from '../base/clock.ts';
 import { ShoalError } from '../base/errors.ts';
 import { JsonLogger } from '../base/logger.ts';
+import { CliError } from '../cli/cli-error.ts';
 import { shoalVersion } from '../cli/main.ts';
 import {
   daemonConfigFrom,
@@ -65,6 +66,8 @@ export function addDaemonCommand(program: Command): void {
     .option('--executor <kind>', 'docker, process or auto', 'auto')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (flags: DaemonFlags) => {
-      process.exitCode = await runDaemon(flags);
+      const code = await runDaemon(flags);
+      // runDaemon has already said why; the CLI only carries the exit code out.
+      if (code !== 0) throw new CliError('', code);
     });
 }

@@ -12,15 +12,26 @@ const version = (
 
 test('the shoal bin prints its version and help, and refuses unknown commands', () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  const v = run('version');
-  assert.equal(v.status, 0, v.stderr);
-  assert.equal(v.stdout, `shoal version ${version}\n`);
+    spawnSync(process.execPath, [bin, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, SHOAL_HOST: 'unix:///nonexistent/shoal.sock' },
+    });
   assert.equal(run('--version').stdout.trim(), version);
   const help = run('--help');
   assert.equal(help.status, 0);
   assert.match(help.stdout, /Usage: shoal/);
+  assert.match(help.stdout, /\n {2}swarm +Manage Swarm\n/);
   const bad = run('frobnicate');
-  assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /unknown command 'frobnicate'/);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /'frobnicate' is not a shoal command/);
+  const noDaemon = run('version');
+  assert.equal(noDaemon.status, 1);
+  assert.match(
+    noDaemon.stdout,
+    new RegExp(`^Client: shoal\\n Version: +${version.replaceAll('.', '\\.')}\\n`),
+  );
+  assert.match(
+    noDaemon.stderr,
+    /^Cannot connect to the shoal daemon at unix:\/\/\/nonexistent\/shoal\.sock/,
+  );
 });
