@@ -22,7 +22,7 @@ export async function waitFor<T>(
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
-  let last: unknown = 'no check completed';
+  let last: unknown;
   for (;;) {
     try {
       const value = await check();
@@ -32,7 +32,7 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() >= deadline) {
-      const seen = last instanceof Error ? `${last.name}: ${last.message}` : JSON.stringify(last);
+      const seen = last instanceof Error ? `${last.name}: ${last.message}` : String(JSON.stringify(last));
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${description}; last saw ${seen}`,
       );
