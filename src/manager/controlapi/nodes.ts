@@ -39,7 +39,7 @@ export async function registerNode(
   await store.update((tx) => {
     tx.create(nodes, {
       id: request.nodeId,
-      Spec: { Labels: {}, Role: request.role, Availability: request.availability ?? 'active' },
+      Spec: { Labels: {}, Role: request.role, Availability: request.availability || 'active' },
       Description: request.description ?? {},
       Status: { State: 'unknown', ...(request.addr === undefined ? {} : { Addr: request.addr }) },
       Role: request.role,

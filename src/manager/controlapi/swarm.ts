@@ -103,7 +103,7 @@ export async function initCluster(
     });
     tx.create(nodes, {
       id: request.nodeId,
-      Spec: { Labels: {}, Role: 'manager', Availability: request.availability ?? 'active' },
+      Spec: { Labels: {}, Role: 'manager', Availability: request.availability || 'active' },
       Description: request.description ?? {},
       Status: { State: 'ready', Addr: hostOf(request.addr) },
       ManagerStatus: { Leader: true, Reachability: 'reachable', Addr: request.addr },

@@ -40,6 +40,24 @@ test('init writes the cluster with defaults, the first manager and its raft memb
   assert.equal(getUnlockKey(store).UnlockKey, '');
 });
 
+test('an empty availability from the wire means active, as in Docker', async () => {
+  // Docker's clients send "Availability": "" when the flag is not given; storing it made
+  // every later full-spec node update fail validation.
+  const { store } = clusterStore();
+  await initCluster(
+    store,
+    {
+      nodeId: 'manager-1',
+      raftId: 1,
+      addr: '10.0.0.1:2377',
+      rootCaCert: rootCa.certPem,
+      availability: '' as unknown as 'active',
+    },
+    controlDeps(),
+  );
+  assert.equal(store.get(nodes, 'manager-1')?.Spec.Availability, 'active');
+});
+
 test('a second init is refused, and nothing is written', async () => {
   const { store } = await initializedStore();
   const index = store.index;
