@@ -24,8 +24,15 @@ test('every error code has an HTTP error status', () => {
   assert.equal(statusOf('NOT_A_CODE'), 500);
 });
 
-/** Upper-snake strings in src/ that are not error codes (e.g. /etc/os-release keys). */
-const notErrorCodes = new Set(['PRETTY_NAME', 'VERSION_ID']);
+/** Upper-snake strings in src/ that are not error codes: /etc/os-release keys, environment variables. */
+const notErrorCodes = new Set([
+  'PRETTY_NAME',
+  'VERSION_ID',
+  'SHOAL_HOST',
+  'SHOAL_API_VERSION',
+  'SHOAL_CERT_PATH',
+  'SHOAL_TLS_VERIFY',
+]);
 
 function sourceFiles(dir: URL): URL[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
