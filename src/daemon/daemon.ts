@@ -1,24 +1,29 @@
 import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import type { Clock } from '../base/clock.ts';
-import { ShoalError } from '../base/errors.ts';
 import type { Logger } from '../base/logger.ts';
 import { ApiServer } from '../server/api-server.ts';
 import type { ApiServerAddresses, ApiTcpOptions } from '../server/api-server.ts';
 import { Router } from '../server/router.ts';
+import { registerNodeRoutes } from '../server/routes/nodes.ts';
+import { registerSwarmRoutes } from '../server/routes/swarm.ts';
 import { registerSystemRoutes } from '../server/routes/system.ts';
 import type { ServerIdentity } from '../server/server-identity.ts';
-import { inactiveSwarm } from '../server/swarm-info.ts';
+import { systemRandomBytes } from '../manager/ca/random-bytes.ts';
 import type { DaemonConfig } from './config.ts';
 import { lockDataDir } from './data-dir.ts';
-import type { DataDirLock } from './data-dir.ts';
-import { loadNodeState } from './node-state.ts';
+import type { DataDirLayout, DataDirLock } from './data-dir.ts';
+import { loadNodeState, saveNodeState } from './node-state.ts';
 import type { NodeState } from './node-state.ts';
+import { DaemonSwarm } from './swarm/daemon-swarm.ts';
 
 /** What a daemon takes from its surroundings. */
 export interface DaemonDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly identity: ServerIdentity;
+  /** Raft timing of this node's manager (tests shorten it); defaults to the RaftNode's. */
+  readonly swarmTiming?: { readonly tickMs?: number; readonly leaderTimeoutMs?: number };
 }
 
 async function tcpOptions(config: DaemonConfig): Promise<ApiTcpOptions | undefined> {
@@ -39,16 +44,19 @@ async function tcpOptions(config: DaemonConfig): Promise<ApiTcpOptions | undefin
 
 /**
  * One shoal node: it holds the data dir, keeps the node's identity in `state.json` and serves
- * the Engine API on the unix socket (and TCP when asked). A daemon starts outside any swarm;
- * the cluster components (manager, agent) attach here as they are built.
+ * the Engine API on the unix socket (and TCP when asked), swarm and node routes included. A
+ * daemon whose `state.json` records a swarm membership restarts into it (see
+ * `swarm/daemon-swarm.ts`); otherwise it starts outside any swarm until `swarm init`.
  *
- * `start()` may be called once; `stop()` is idempotent, releases the API socket and the data
- * dir, and is safe to call after a failed start.
+ * `start()` may be called once; it rejects (having cleaned up) when the recorded swarm state
+ * cannot be resumed. `stop()` is idempotent, stops the API and then the swarm components
+ * (their state stays on disk), releases the data dir, and is safe after a failed start.
  */
 export class Daemon {
   private lock: DataDirLock | undefined;
   private server: ApiServer | undefined;
   private nodeState: NodeState | undefined;
+  private swarmLifecycle: DaemonSwarm | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -61,20 +69,18 @@ export class Daemon {
     this.lock = await lockDataDir(this.config.dataDir);
     try {
       this.nodeState = await loadNodeState(this.lock.layout.stateFile);
-      if (this.nodeState.swarm !== null) {
-        throw new ShoalError(
-          'DAEMON_SWARM_UNSUPPORTED',
-          `${this.lock.layout.stateFile} says this node is in swarm ${this.nodeState.swarm.clusterId}, but this shoal build cannot run swarm members yet; use the shoal version that wrote it`,
-          { status: 500 },
-        );
-      }
+      const swarm = this.newSwarm(this.lock.layout);
+      this.swarmLifecycle = swarm;
+      await swarm.resume();
       const router = new Router();
       registerSystemRoutes(router, {
         identity: this.deps.identity,
-        swarm: inactiveSwarm,
+        swarm,
         clock: this.deps.clock,
         engine: () => ({ ID: this.state().engineId, DockerRootDir: this.config.dataDir }),
       });
+      registerSwarmRoutes(router, swarm);
+      registerNodeRoutes(router, swarm);
       const tcp = await tcpOptions(this.config);
       this.server = new ApiServer(
         {
@@ -98,6 +104,38 @@ export class Daemon {
     });
   }
 
+  /** The node's swarm lifecycle and manager API; throws before `start()`. */
+  swarm(): DaemonSwarm {
+    if (this.swarmLifecycle === undefined) {
+      throw new Error('Daemon.swarm: the daemon has not started');
+    }
+    return this.swarmLifecycle;
+  }
+
+  private newSwarm(layout: DataDirLayout): DaemonSwarm {
+    const timing = this.deps.swarmTiming;
+    return new DaemonSwarm(
+      {
+        config: this.config,
+        layout,
+        clock: this.deps.clock,
+        logger: this.deps.logger.child({ component: 'swarm' }),
+        random: Math.random,
+        randomBytes: systemRandomBytes,
+        interfaces: networkInterfaces,
+        leaderTimeoutMs: timing?.leaderTimeoutMs ?? 10_000,
+        ...(timing?.tickMs === undefined ? {} : { tickMs: timing.tickMs }),
+      },
+      {
+        current: () => this.state(),
+        save: async (state) => {
+          await saveNodeState(layout.stateFile, state);
+          this.nodeState = state;
+        },
+      },
+    );
+  }
+
   /** The node's persisted state; throws before `start()` has loaded it. */
   state(): NodeState {
     if (this.nodeState === undefined) throw new Error('Daemon.state: the daemon has not started');
@@ -112,6 +150,7 @@ export class Daemon {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.server?.stop();
+      await this.swarmLifecycle?.stop();
       await this.lock?.release();
       this.deps.logger.info('daemon stopped');
     })();

@@ -1,0 +1,70 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../base/atomic-file.ts';
+import type { TlsIdentity } from '../../manager/ca/tls-identity.ts';
+
+/**
+ * A node's PKI material as kept under `<data-dir>/certificates/`: the cluster's root CA
+ * certificate, the root key (managers that sign), the node's certificate chain and key.
+ */
+export interface SwarmCertificates {
+  readonly rootCaCertPem: string;
+  /** The root CA's private key; only managers of a cluster that signs its own certificates. */
+  readonly rootCaKeyPem?: string;
+  readonly nodeCertPem: string;
+  readonly nodeKeyPem: string;
+}
+
+const files = {
+  rootCaCert: 'swarm-root-ca.crt',
+  rootCaKey: 'swarm-root-ca.key',
+  nodeCert: 'swarm-node.crt',
+  nodeKey: 'swarm-node.key',
+} as const;
+
+/**
+ * Writes the material atomically, one file each; keys get mode 0600, certificates 0644. The
+ * directory is created with mode 0700. Keys are stored in clear: autolock is not built yet.
+ */
+export async function saveSwarmCertificates(dir: string, certs: SwarmCertificates): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(join(dir, files.rootCaCert), certs.rootCaCertPem, 0o644);
+  if (certs.rootCaKeyPem !== undefined) {
+    await writeFileAtomic(join(dir, files.rootCaKey), certs.rootCaKeyPem, 0o600);
+  }
+  await writeFileAtomic(join(dir, files.nodeKey), certs.nodeKeyPem, 0o600);
+  await writeFileAtomic(join(dir, files.nodeCert), certs.nodeCertPem, 0o644);
+}
+
+/** Reads what {@link saveSwarmCertificates} wrote; rejects (ENOENT) when a required file is missing. */
+export async function loadSwarmCertificates(dir: string): Promise<SwarmCertificates> {
+  const [rootCaCertPem, nodeCertPem, nodeKeyPem, rootCaKeyPem] = await Promise.all([
+    readFile(join(dir, files.rootCaCert), 'utf8'),
+    readFile(join(dir, files.nodeCert), 'utf8'),
+    readFile(join(dir, files.nodeKey), 'utf8'),
+    readFile(join(dir, files.rootCaKey), 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    }),
+  ]);
+  return {
+    rootCaCertPem,
+    nodeCertPem,
+    nodeKeyPem,
+    ...(rootCaKeyPem === undefined ? {} : { rootCaKeyPem }),
+  };
+}
+
+/** Deletes the directory and everything in it (`swarm leave`). */
+export async function removeSwarmCertificates(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The TLS identity the cluster port presents and trusts, from stored material. */
+export function tlsIdentityOf(certs: SwarmCertificates): TlsIdentity {
+  return {
+    keyPem: certs.nodeKeyPem,
+    certChainPem: certs.nodeCertPem,
+    trustedRootsPem: [certs.rootCaCertPem],
+  };
+}
