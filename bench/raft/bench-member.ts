@@ -4,6 +4,7 @@ import { SeededRng } from '../../src/base/rng.ts';
 import type { NodeId } from '../../src/raft/core/types.ts';
 import { RaftNode } from '../../src/raft/node.ts';
 import type { StateMachine } from '../../src/raft/node.ts';
+import { AesGcmCipher } from '../../src/raft/storage/aes-gcm-cipher.ts';
 import { FileStorage } from '../../src/raft/storage/file-storage.ts';
 import type { Transport } from '../../src/raft/transport/types.ts';
 
@@ -31,19 +32,22 @@ export class CountingStateMachine implements StateMachine {
 
 /**
  * Builds and starts one member: fsync'd {@link FileStorage} under `<dataRoot>/member-<id>`,
- * the given transport, real time. The transport must already know its peers.
+ * the given transport, real time. The transport must already know its peers. With `encrypt`,
+ * the storage seals its WAL records and snapshots with AES-256-GCM (a fixed bench key).
  */
 export async function startBenchMember(
   id: NodeId,
   dataRoot: string,
   transport: Transport,
+  encrypt = false,
 ): Promise<RaftNode> {
   const rng = new SeededRng(id);
+  const options = encrypt ? { cipher: new AesGcmCipher(Buffer.alloc(32, id), `bench-${id}`) } : {};
   const node = new RaftNode(
     {
       id,
       bootstrap: BENCH_MEMBERS,
-      storage: new FileStorage(join(dataRoot, `member-${id}`)),
+      storage: new FileStorage(join(dataRoot, `member-${id}`), options),
       transport,
       stateMachine: new CountingStateMachine(),
     },

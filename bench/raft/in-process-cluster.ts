@@ -13,13 +13,16 @@ export class InProcessCluster {
     private readonly leaderId: number,
   ) {}
 
-  /** Starts the members with data under `dataRoot` and waits for member 1 to lead. */
-  static async start(dataRoot: string): Promise<InProcessCluster> {
+  /**
+   * Starts the members with data under `dataRoot` (encrypted at rest when `encrypt`) and
+   * waits for member 1 to lead.
+   */
+  static async start(dataRoot: string, encrypt = false): Promise<InProcessCluster> {
     const network = new MemoryNetwork();
     const transports = BENCH_MEMBERS.map((id) => network.endpoint(id));
     const nodes = new Map<number, RaftNode>();
     for (const [i, id] of BENCH_MEMBERS.entries()) {
-      nodes.set(id, await startBenchMember(id, dataRoot, transports[i]!));
+      nodes.set(id, await startBenchMember(id, dataRoot, transports[i]!, encrypt));
     }
     const leader = await leaderElected(nodes.get(BENCH_MEMBERS[0]!)!);
     return new InProcessCluster(nodes, transports, leader);

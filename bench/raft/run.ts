@@ -1,5 +1,6 @@
 // npm run bench:raft [-- --seconds 3 --warmup 1 --proposers 1,16,256 --mode both --payload 64 --dir /path
-//                        --cpu-prof-dir /path (tcp members write CPU profiles there)]
+//                        --cpu-prof-dir /path (tcp members write CPU profiles there)
+//                        --encrypt (storage sealed at rest with AES-256-GCM)]
 //
 // Commit throughput and latency of a three-member Raft cluster with fsync'd FileStorage:
 // first in one process over MemoryTransport, then as three processes over loopback TCP.
@@ -29,12 +30,13 @@ const { values } = parseArgs({
     payload: { type: 'string', default: '64' },
     dir: { type: 'string', default: tmpdir() },
     'cpu-prof-dir': { type: 'string' },
+    encrypt: { type: 'boolean', default: false },
   },
 });
 
 const modes: Record<string, (dataRoot: string) => Promise<Cluster>> = {
-  'in-process': (dataRoot) => InProcessCluster.start(dataRoot),
-  tcp: (dataRoot) => TcpCluster.start(dataRoot, values['cpu-prof-dir']),
+  'in-process': (dataRoot) => InProcessCluster.start(dataRoot, values.encrypt),
+  tcp: (dataRoot) => TcpCluster.start(dataRoot, values['cpu-prof-dir'], values.encrypt),
 };
 
 const proposerCounts = values.proposers.split(',').map(Number);
@@ -63,7 +65,8 @@ const root = await mkdtemp(join(values.dir, 'shoal-bench-raft-'));
 try {
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
   console.log(
-    `# node ${process.version}, ${cpus().length} x ${cpu}, ${values.payload}-byte payloads, data in ${root}`,
+    `# node ${process.version}, ${cpus().length} x ${cpu}, ${values.payload}-byte payloads, ` +
+      `${values.encrypt ? 'encrypted' : 'plaintext'} storage, data in ${root}`,
   );
   for (const mode of selected) await runMode(mode, join(root, mode));
 } finally {

@@ -73,9 +73,14 @@ export class TcpCluster {
 
   /**
    * Forks the members with data under `dataRoot`, wires their addresses, elects member 1.
-   * `cpuProfileDir` makes each member write a V8 CPU profile there when it exits.
+   * `cpuProfileDir` makes each member write a V8 CPU profile there when it exits; `encrypt`
+   * makes each member encrypt its storage at rest.
    */
-  static async start(dataRoot: string, cpuProfileDir?: string): Promise<TcpCluster> {
+  static async start(
+    dataRoot: string,
+    cpuProfileDir?: string,
+    encrypt = false,
+  ): Promise<TcpCluster> {
     const execArgv = ['--import', 'tsx'];
     if (cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
     const children = new Map<number, ChildProcess>();
@@ -87,7 +92,10 @@ export class TcpCluster {
       for (const id of BENCH_MEMBERS) {
         children.set(
           id,
-          fork(memberScript, [String(id), dataRoot], { execArgv, stdio: 'inherit' }),
+          fork(memberScript, [String(id), dataRoot, ...(encrypt ? ['--encrypt'] : [])], {
+            execArgv,
+            stdio: 'inherit',
+          }),
         );
       }
       const addresses: Record<number, string> = {};

@@ -1,5 +1,5 @@
 // One benchmark member in its own process, driven over IPC by tcp-cluster.ts:
-//   tsx bench/raft/tcp-member-process.ts <id> <dataRoot>
+//   tsx bench/raft/tcp-member-process.ts <id> <dataRoot> [--encrypt]
 import { SystemClock } from '../../src/base/clock.ts';
 import type { RaftNode } from '../../src/raft/node.ts';
 import { TcpTransport } from '../../src/raft/transport/tcp-transport.ts';
@@ -9,6 +9,7 @@ import type { FromMember, ToMember } from './tcp-cluster.ts';
 
 const id = Number(process.argv[2]);
 const dataRoot = process.argv[3];
+const encrypt = process.argv[4] === '--encrypt';
 if (!Number.isInteger(id) || id <= 0 || !dataRoot || !process.send) {
   throw new Error('usage: forked by tcp-cluster.ts with <id> <dataRoot>');
 }
@@ -27,7 +28,7 @@ async function handle(message: ToMember): Promise<void> {
       for (const [peer, address] of Object.entries(message.addresses)) {
         if (Number(peer) !== id) transport.setPeer(Number(peer), address);
       }
-      node = await startBenchMember(id, dataRoot!, transport);
+      node = await startBenchMember(id, dataRoot!, transport, encrypt);
       tell({ type: 'started' });
       return;
     case 'campaign':

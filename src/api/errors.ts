@@ -10,6 +10,12 @@ export const errorCodes = {
   RAFT_STOPPED: { status: 503 },
   /** A snapshot from the leader replaced the log around a proposal: it may or may not have applied. */
   RAFT_PROPOSAL_UNKNOWN: { status: 503 },
+  /** The Raft data dir is encrypted at rest but was opened without its data encryption key. */
+  RAFT_STORAGE_ENCRYPTED: { status: 503 },
+  /** The Raft data dir is plaintext but was opened with a data encryption key (no silent mixing). */
+  RAFT_STORAGE_NOT_ENCRYPTED: { status: 500 },
+  /** The key given for an encrypted Raft data dir is not the key it was written with. */
+  RAFT_STORAGE_KEY_MISMATCH: { status: 500 },
   /** An update carried a stale `meta.version`: another write landed since it was read. */
   STORE_SEQUENCE_CONFLICT: { status: 500 },
   /** A create used an object ID that already exists. */
@@ -118,6 +124,12 @@ export const errorCodes = {
   RPC_INTERNAL: { status: 500 },
   /** The peer spoke something other than shoal's cluster protocol. */
   RPC_PROTOCOL: { status: 502 },
+  /** A manager-only request reached a node that runs no manager. */
+  SWARM_NOT_MANAGER: { status: 503 },
+  /** `swarm leave` on a manager without `--force`. */
+  SWARM_LEAVE_NEEDS_FORCE: { status: 503 },
+  /** `swarm leave` on a node outside any swarm. */
+  SWARM_NOT_MEMBER: { status: 503 },
 } as const satisfies Record<string, { status: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

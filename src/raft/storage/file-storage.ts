@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import type { Snapshot } from '../core/types.ts';
+import { checkEncryption } from './encryption-header.ts';
+import type { RecordCipher } from './record-cipher.ts';
 import { assembleRecoveredState } from './recovered-state.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { syncDirectory } from '../../base/atomic-file.ts';
@@ -13,6 +15,13 @@ import { WalWriter } from './wal-writer.ts';
 export interface FileStorageOptions {
   /** A new WAL segment starts once the current one reaches this many bytes. Default 64 MiB. */
   readonly segmentBytes?: number;
+  /**
+   * Encrypts WAL record payloads and snapshot files at rest. A directory is encrypted or not
+   * from its first `open` on (recorded in `encryption.json`, with the key ID but never the
+   * key); `open` refuses a directory whose mode or key does not match. One key per directory:
+   * see the README for key rotation.
+   */
+  readonly cipher?: RecordCipher;
 }
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -30,6 +39,7 @@ export class FileStorage implements RaftStorage {
   private readonly walDir: string;
   private readonly snapshots: SnapshotStore;
   private readonly segmentBytes: number;
+  private readonly cipher: RecordCipher | undefined;
   private writer: WalWriter | undefined;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -39,30 +49,40 @@ export class FileStorage implements RaftStorage {
     options: FileStorageOptions = {},
   ) {
     this.walDir = join(dir, 'wal');
-    this.snapshots = new SnapshotStore(join(dir, 'snap'));
+    this.cipher = options.cipher;
+    this.snapshots = new SnapshotStore(join(dir, 'snap'), options.cipher);
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   }
 
   /**
    * Creates the directories if needed, recovers the newest intact snapshot and the WAL after
    * it (truncating a torn tail), and opens the WAL for appending. Rejects with
-   * CorruptLogError on damage before the tail; the directory is then left as found.
+   * CorruptLogError on damage before the tail (an encrypted record that fails authentication
+   * included); the directory is then left as found. Rejects with ShoalError
+   * `RAFT_STORAGE_ENCRYPTED`, `RAFT_STORAGE_NOT_ENCRYPTED` or `RAFT_STORAGE_KEY_MISMATCH` when
+   * the `cipher` option does not match the directory, before anything is read or changed.
    */
   open(): Promise<RecoveredState> {
     return this.serially(async () => {
       if (this.writer || this.closed) throw new Error('FileStorage.open may be called once');
       await this.makeDirectories();
+      await checkEncryption(this.dir, this.cipher);
       await this.snapshots.removeLeftovers();
       const snapshot = await this.snapshots.loadNewest();
-      const wal = await recoverWal(this.walDir);
+      const wal = await recoverWal(this.walDir, this.cipher);
       const { state, needsMarker } = assembleRecoveredState(wal.log, snapshot, this.walDir);
       const lastIndex = state.entries[state.entries.length - 1]?.index ?? 0;
-      this.writer = await WalWriter.resume(this.walDir, this.segmentBytes, {
-        segments: wal.segments,
-        finalSize: wal.finalSize,
-        lastIndex: Math.max(lastIndex, snapshot?.metadata.index ?? 0),
-        hardState: state.hardState,
-      });
+      this.writer = await WalWriter.resume(
+        this.walDir,
+        this.segmentBytes,
+        {
+          segments: wal.segments,
+          finalSize: wal.finalSize,
+          lastIndex: Math.max(lastIndex, snapshot?.metadata.index ?? 0),
+          hardState: state.hardState,
+        },
+        this.cipher,
+      );
       if (needsMarker && snapshot) {
         // Finish what an interrupted snapshot install began: the marker it never wrote.
         await this.writer.append({ snapshot, entries: [] }, true);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DecodeError } from '../codec/index.ts';
 import type { Snapshot } from '../core/types.ts';
 import { syncDirectory } from '../../base/atomic-file.ts';
+import { openPayload, sealSnapshotRecord, snapshotContext } from './record-cipher.ts';
+import type { RecordCipher } from './record-cipher.ts';
 import { decodeSnapshotFile, encodeSnapshotFile } from './update-records.ts';
 import { RecordType, readRecordAt } from './wal-record.ts';
 
@@ -21,9 +23,14 @@ interface SnapshotFile {
  * holding a single checksummed record. Files are written atomically: a temp file is written
  * and fsync'd, renamed into place, and the directory fsync'd; a leftover temp file from an
  * interrupted write is never read and is removed by {@link SnapshotStore.removeLeftovers}.
+ * With a `cipher`, the record's payload is sealed and bound to the file's term and index; a
+ * file that fails authentication counts as damaged.
  */
 export class SnapshotStore {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly cipher?: RecordCipher,
+  ) {}
 
   /** Deletes temp files left by an interrupted {@link SnapshotStore.write}. */
   async removeLeftovers(): Promise<void> {
@@ -53,7 +60,9 @@ export class SnapshotStore {
     const temp = join(this.dir, name + TEMP_SUFFIX);
     const handle = await open(temp, 'w');
     try {
-      const bytes = encodeSnapshotFile(snapshot);
+      const { term, index } = snapshot.metadata;
+      const plain = encodeSnapshotFile(snapshot);
+      const bytes = this.cipher ? sealSnapshotRecord(plain, this.cipher, term, index) : plain;
       await handle.write(bytes, 0, bytes.length, 0);
       await handle.sync();
     } finally {
@@ -89,7 +98,10 @@ export class SnapshotStore {
     if (probe.kind !== 'intact' || probe.type !== RecordType.snapshot) return undefined;
     if (probe.end !== buf.length) return undefined;
     try {
-      const snapshot = decodeSnapshotFile(probe.payload);
+      const payload = this.cipher
+        ? openPayload(this.cipher, probe.payload, snapshotContext(file.term, file.index))
+        : probe.payload;
+      const snapshot = decodeSnapshotFile(payload);
       const { term, index } = snapshot.metadata;
       return term === file.term && index === file.index ? snapshot : undefined;
     } catch (err) {

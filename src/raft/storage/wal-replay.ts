@@ -4,6 +4,13 @@ import type { LocatedRecord } from './segment-scan.ts';
 import { CorruptLogError } from './types.ts';
 import { decodeEntries, decodeHardState, decodeSnapshotMarker } from './update-records.ts';
 import { RecordType } from './wal-record.ts';
+import type { IntactRecord } from './wal-record.ts';
+
+/**
+ * Turns a record's stored payload into its plaintext (decrypting it); throws DecodeError when
+ * it cannot, which replay reports as corruption at the record's offset.
+ */
+export type PayloadOpener = (record: IntactRecord, offset: number) => Buffer;
 
 /** What replay learned about one segment, used later to decide which segments to remove. */
 export interface SegmentSummary {
@@ -41,21 +48,26 @@ export class WalReplay {
   private entries: Entry[] = [];
   private marker: LocatedMarker | undefined;
 
-  /** Replays one segment's records and returns what it held. */
-  replaySegment(file: string, records: readonly LocatedRecord[]): SegmentSummary {
+  /** Replays one segment's records, opened by `open` when given, and returns what they held. */
+  replaySegment(
+    file: string,
+    records: readonly LocatedRecord[],
+    open?: PayloadOpener,
+  ): SegmentSummary {
     let maxIndex = 0;
     let hasMarker = false;
     for (const { record, offset } of records) {
       try {
+        const payload = open ? open(record, offset) : record.payload;
         switch (record.type) {
           case RecordType.entries:
-            maxIndex = Math.max(maxIndex, this.append(decodeEntries(record.payload)));
+            maxIndex = Math.max(maxIndex, this.append(decodeEntries(payload)));
             break;
           case RecordType.hardState:
-            this.hardState = decodeHardState(record.payload);
+            this.hardState = decodeHardState(payload);
             break;
           case RecordType.snapshotMarker:
-            this.resetTo({ metadata: decodeSnapshotMarker(record.payload), file, offset });
+            this.resetTo({ metadata: decodeSnapshotMarker(payload), file, offset });
             hasMarker = true;
             break;
           default:

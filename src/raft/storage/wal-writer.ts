@@ -3,6 +3,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { HardState } from '../core/types.ts';
+import { sealWalRecords } from './record-cipher.ts';
+import type { RecordCipher } from './record-cipher.ts';
 import { segmentFileName } from './segment-files.ts';
 import type { SegmentFile } from './segment-files.ts';
 import { syncDirectory } from '../../base/atomic-file.ts';
@@ -29,6 +31,9 @@ export interface WalPosition {
  * reached `segmentBytes`, the next update first seals it (fdatasync, close) and starts a new
  * one, which opens with the current hard state so that older segments can be removed freely.
  *
+ * With a `cipher`, every record's payload is sealed and bound to its segment and offset
+ * (see `sealWalRecords`); the framing stays as for plaintext.
+ *
  * After any I/O error the writer refuses further work: what reached the disk is unknown, and
  * only a fresh recovery can tell.
  */
@@ -44,21 +49,31 @@ export class WalWriter {
     private size: number,
     private lastIndex: number,
     private hardState: HardState,
+    private readonly cipher: RecordCipher | undefined,
   ) {
     this.segments = segments;
   }
 
-  /** Opens the final segment for appending, creating the first segment in an empty WAL. */
-  static async resume(dir: string, segmentBytes: number, pos: WalPosition): Promise<WalWriter> {
+  /**
+   * Opens the final segment for appending, creating the first segment in an empty WAL.
+   * Records are sealed with `cipher` when given.
+   */
+  static async resume(
+    dir: string,
+    segmentBytes: number,
+    pos: WalPosition,
+    cipher?: RecordCipher,
+  ): Promise<WalWriter> {
     const segments: TrackedSegment[] = pos.segments.map((s) => ({ ...s }));
     const last = segments[segments.length - 1];
+    const { lastIndex, hardState } = pos;
     if (last) {
       const handle = await open(join(dir, last.name), 'r+');
-      const { finalSize, lastIndex, hardState } = pos;
-      return new WalWriter(dir, segmentBytes, segments, handle, finalSize, lastIndex, hardState);
+      const size = pos.finalSize;
+      return new WalWriter(dir, segmentBytes, segments, handle, size, lastIndex, hardState, cipher);
     }
-    const { segment, handle } = await createSegment(dir, 1, pos.lastIndex + 1);
-    return new WalWriter(dir, segmentBytes, [segment], handle, 0, pos.lastIndex, pos.hardState);
+    const { segment, handle } = await createSegment(dir, 1, lastIndex + 1);
+    return new WalWriter(dir, segmentBytes, [segment], handle, 0, lastIndex, hardState, cipher);
   }
 
   /** Makes `update` durable (fsync'd when `sync`); rejects on I/O error. */
@@ -67,8 +82,7 @@ export class WalWriter {
     this.checkContinuity(update);
     try {
       if (this.size >= this.segmentBytes) await this.rollOver();
-      // A segment with no record yet (new, or torn back to nothing) must open with the state.
-      const bytes = encodeUpdate(update, this.size === 0 ? this.hardState : undefined);
+      const bytes = this.encode(update);
       await writeFully(this.handle, bytes, this.size);
       this.size += bytes.length;
       if (sync) await this.handle.datasync();
@@ -103,6 +117,15 @@ export class WalWriter {
   /** Closes the file handle; unsynced writes stay in the page cache as the OS sees fit. */
   async close(): Promise<void> {
     await this.handle.close();
+  }
+
+  /** The update's records as they go at the end of the active segment. */
+  private encode(update: DurableUpdate): Buffer {
+    // A segment with no record yet (new, or torn back to nothing) must open with the state.
+    const plain = encodeUpdate(update, this.size === 0 ? this.hardState : undefined);
+    if (!this.cipher) return plain;
+    const active = this.segments[this.segments.length - 1]!;
+    return sealWalRecords(plain, this.cipher, active.seq, this.size);
   }
 
   private async rollOver(): Promise<void> {
