@@ -46,7 +46,7 @@ function transferTarget(state: MembershipState, leaving: NodeId): NodeId | undef
   let bestMatch = -1;
   for (const id of state.confState.voters) {
     const progress = state.progress.get(id);
-    if (id === leaving || !progress?.recentActive) continue;
+    if (id === leaving || !progress?.active) continue;
     if (progress.match > bestMatch) {
       best = id;
       bestMatch = progress.match;
@@ -63,7 +63,7 @@ function removal(
     selfId: state.leader,
     leader: () => state.leader,
     confState: () => state.confState,
-    reachable: (id: NodeId) => state.progress.get(id)?.recentActive === true,
+    reachable: (id: NodeId) => state.progress.get(id)?.active === true,
   };
   for (const member of state.members) {
     if (desired.has(member.NodeID)) continue;
@@ -96,7 +96,7 @@ function admission(
     // A learner that has not answered yet (match 0) is not caught up, however short the log.
     const caughtUp =
       progress !== undefined &&
-      progress.recentActive &&
+      progress.active &&
       progress.match > 0 &&
       progress.match >= state.lastIndex - policy.catchUpEntries;
     if (member && desired.has(member.NodeID) && caughtUp) {

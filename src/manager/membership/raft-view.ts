@@ -13,7 +13,7 @@ export interface RaftView {
   confState(): ConfState;
   /**
    * Whether member `id` answered recently. Exact on the leader (Raft progress
-   * `recentActive`); elsewhere only this manager and the leader count as reachable.
+   * `active`); elsewhere only this manager and the leader count as reachable.
    */
   reachable(id: NodeId): boolean;
 }

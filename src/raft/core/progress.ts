@@ -31,6 +31,8 @@ export class Progress {
   pendingSnapshot = 0;
   /** Heard from within the current check-quorum period. */
   recentActive: boolean;
+  /** Heard from within the previous check-quorum period (kept when the current one resets). */
+  activeLastPeriod = false;
   /** In `probe` state, an append is outstanding and no other may be sent. */
   probeSent = false;
   isLearner: boolean;
@@ -141,6 +143,7 @@ export class Progress {
       state: this.state,
       isLearner: this.isLearner,
       recentActive: this.recentActive,
+      active: this.recentActive || this.activeLastPeriod,
     };
   }
 

@@ -239,6 +239,7 @@ export class Raft {
       pr.match = id === this.id ? last : 0;
       pr.next = last + 1;
       pr.recentActive = false;
+      pr.activeLastPeriod = false;
     });
     this.pendingConfIndex = 0;
     this.leavingIndex = 0;

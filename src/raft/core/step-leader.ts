@@ -82,7 +82,9 @@ function checkQuorum(r: Raft): void {
     return;
   }
   r.tracker.visit((id, pr) => {
-    if (id !== r.id) pr.recentActive = false;
+    if (id === r.id) return;
+    pr.activeLastPeriod = pr.recentActive;
+    pr.recentActive = false;
   });
 }
 

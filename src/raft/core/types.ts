@@ -167,7 +167,14 @@ export interface ProgressStatus {
   readonly next: number;
   readonly state: ProgressState;
   readonly isLearner: boolean;
+  /** Heard from within the current check-quorum period (reset at the end of each period). */
   readonly recentActive: boolean;
+  /**
+   * Heard from within the current or the previous check-quorum period: whether the member
+   * is reachable. Prefer it to `recentActive` for decisions outside the core, since
+   * `recentActive` is false for every follower just after each check-quorum reset.
+   */
+  readonly active: boolean;
 }
 
 /** A read-only picture of the core, for tests, diagnostics and the application. */

@@ -25,6 +25,7 @@ const progress = (match: number, recentActive = true, isLearner = false): Progre
   state: 'replicate',
   isLearner,
   recentActive,
+  active: recentActive,
 });
 
 /** Three healthy voters: n1 (leader, raft 1), n2, n3, log at 100. */

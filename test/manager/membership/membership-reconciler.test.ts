@@ -33,6 +33,7 @@ class FakeRaft implements MembershipRaft {
         state: 'replicate',
         isLearner: this.conf.learners.includes(id),
         recentActive: active,
+        active,
       });
     }
     return {

@@ -126,3 +126,32 @@ describe('RaftCore check-quorum', () => {
     assert.equal(net.core(5).status().hardState.term, 2);
   });
 });
+
+describe('RaftCore progress activity', () => {
+  test('active survives the check-quorum reset; it drops only after a whole silent period', () => {
+    const net = new Network([1, 2, 3, 4, 5], { checkQuorum: true, preVote: true });
+    net.elect(1);
+    const seen = { resetWindows: 0, healthyInactive: 0 };
+    for (let i = 0; i < 30; i++) {
+      net.core(1).tick();
+      // Read before the heartbeat replies of this tick arrive: the window just after a reset.
+      const follower = net.core(1).status().progress?.get(2);
+      if (follower?.recentActive === false) seen.resetWindows++;
+      if (follower?.active !== true) seen.healthyInactive++;
+      net.stabilize();
+    }
+    assert.ok(seen.resetWindows >= 2, 'recentActive is cleared at each check-quorum');
+    assert.equal(seen.healthyInactive, 0, 'a follower that answers is always active');
+
+    net.isolate(5);
+    const inactiveAfter: number[] = [];
+    for (let i = 1; i <= 30; i++) {
+      net.tick(1);
+      if (net.core(1).status().progress?.get(5)?.active === false) inactiveAfter.push(i);
+    }
+    assert.ok(inactiveAfter.length > 0, 'a silent follower becomes inactive');
+    assert.ok(inactiveAfter[0]! > 10, 'but not before a whole silent period has passed');
+    assert.ok(inactiveAfter[0]! <= 20, 'and within two election timeouts');
+    assert.equal(net.core(1).status().progress?.get(2)?.active, true);
+  });
+});
