@@ -82,6 +82,7 @@ describe('Progress', () => {
       state: 'probe',
       isLearner: false,
       recentActive: false,
+      active: false,
     });
   });
 });

@@ -40,6 +40,7 @@ describe('RaftCore membership', () => {
       state: 'probe',
       isLearner: false,
       recentActive: true,
+      active: true,
     });
     assert.deepEqual(
       sent(f, 'app').map((m) => [m.to, m.index]),

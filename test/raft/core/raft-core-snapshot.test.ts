@@ -93,6 +93,7 @@ describe('RaftCore snapshots', () => {
       state: 'probe',
       isLearner: false,
       recentActive: true,
+      active: true,
     });
     assert.deepEqual(
       sent(f, 'app').filter((m) => m.to === 2),
