@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import type { Hello } from '../../raft/transport/frame.ts';
 import type { Listener, SocketLayer } from '../../raft/transport/socket-layer.ts';
-import { parseAddress } from '../../raft/transport/socket-layer.ts';
+import { connectAbortable, parseAddress } from '../../raft/transport/socket-layer.ts';
 import { readNodeIdentity } from '../ca/node-certificate.ts';
 import { mutualTlsClientOptions } from '../ca/tls-identity.ts';
 import type { TlsIdentity } from '../ca/tls-identity.ts';
@@ -35,48 +35,29 @@ export class TlsSocketLayer implements SocketLayer {
   constructor(private readonly options: TlsSocketLayerOptions) {}
 
   connect(address: string, signal: AbortSignal): Promise<Duplex> {
-    return new Promise((resolve, reject) => {
-      let socket: TLSSocket;
-      try {
-        const { host, port } = parseAddress(address);
-        const expected = this.options.expectedNodeId?.(address);
-        const policy = {
-          ...this.options.policy,
-          allowedRoles: ['manager'] as const,
-          ...(expected === undefined ? {} : { expectedNodeId: expected }),
-        };
-        socket = tls.connect({
-          ...mutualTlsClientOptions(this.options.identity(), policy),
-          host,
-          port,
-          ALPNProtocols: [RAFT_ALPN],
-        });
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
-      const onAbort = (): void => {
-        socket.destroy(new Error(`connection to ${address} abandoned`));
+    const open = (): TLSSocket => {
+      const { host, port } = parseAddress(address);
+      const expected = this.options.expectedNodeId?.(address);
+      const policy = {
+        ...this.options.policy,
+        allowedRoles: ['manager'] as const,
+        ...(expected === undefined ? {} : { expectedNodeId: expected }),
       };
-      const onError = (err: Error): void => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('error', onError);
-      socket.once('secureConnect', () => {
-        signal.removeEventListener('abort', onAbort);
-        socket.removeListener('error', onError);
-        if (socket.alpnProtocol !== RAFT_ALPN) {
-          socket.destroy();
-          reject(new Error(`${address} does not speak ${RAFT_ALPN}`));
-          return;
-        }
-        socket.setNoDelay(true);
-        this.track(socket);
-        resolve(socket);
+      return tls.connect({
+        ...mutualTlsClientOptions(this.options.identity(), policy),
+        host,
+        port,
+        ALPNProtocols: [RAFT_ALPN],
       });
+    };
+    const speaksRaft = (socket: TLSSocket): Error | undefined =>
+      socket.alpnProtocol === RAFT_ALPN
+        ? undefined
+        : new Error(`${address} does not speak ${RAFT_ALPN}`);
+    return connectAbortable(address, signal, open, 'secureConnect', speaksRaft).then((socket) => {
+      socket.setNoDelay(true);
+      this.track(socket);
+      return socket;
     });
   }
 

@@ -51,34 +51,63 @@ export function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/**
+ * Connects with `open()` and resolves with the socket once it emits `readyEvent` (`connect`
+ * for TCP, `secureConnect` for TLS), after `accept` (when given) has approved it; `accept`
+ * returns an error to refuse the socket, which is then destroyed. Rejects on a socket error,
+ * on an `open()` that throws, and when `signal` aborts first (the socket is destroyed).
+ */
+export function connectAbortable<S extends net.Socket>(
+  address: string,
+  signal: AbortSignal,
+  open: () => S,
+  readyEvent: 'connect' | 'secureConnect',
+  accept?: (socket: S) => Error | undefined,
+): Promise<S> {
+  return new Promise((resolve, reject) => {
+    let socket: S;
+    try {
+      socket = open();
+    } catch (err) {
+      reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    const onAbort = (): void => {
+      socket.destroy(new Error(`connection to ${address} abandoned`));
+    };
+    const onError = (err: Error): void => {
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', onError);
+    socket.once(readyEvent, () => {
+      signal.removeEventListener('abort', onAbort);
+      socket.removeListener('error', onError);
+      const refusal = accept?.(socket);
+      if (refusal !== undefined) {
+        socket.destroy();
+        reject(refusal);
+        return;
+      }
+      resolve(socket);
+    });
+  });
+}
+
 /** Plain TCP from `node:net`, with Nagle's algorithm off: Raft messages are small and urgent. */
 export const netSocketLayer: SocketLayer = {
   connect(address, signal) {
-    return new Promise((resolve, reject) => {
-      let target: HostPort;
-      try {
-        target = parseAddress(address);
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
-      const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
-      const onAbort = (): void => {
-        socket.destroy(new Error(`connection to ${address} abandoned`));
-      };
-      const onError = (err: Error): void => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('error', onError);
-      socket.once('connect', () => {
-        signal.removeEventListener('abort', onAbort);
-        socket.removeListener('error', onError);
-        resolve(socket);
-      });
-    });
+    return connectAbortable(
+      address,
+      signal,
+      () => {
+        const target = parseAddress(address);
+        return net.connect({ host: target.host, port: target.port, noDelay: true });
+      },
+      'connect',
+    );
   },
 
   listen(host, port, onConnection) {
