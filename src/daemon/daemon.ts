@@ -124,6 +124,7 @@ export class Daemon {
         randomBytes: systemRandomBytes,
         interfaces: networkInterfaces,
         leaderTimeoutMs: timing?.leaderTimeoutMs ?? 10_000,
+        engineVersion: this.deps.identity.version,
         ...(timing?.tickMs === undefined ? {} : { tickMs: timing.tickMs }),
       },
       {

@@ -18,14 +18,18 @@ import type {
 } from '../../server/swarm-backend.ts';
 import type { SwarmInfo, SwarmInfoProvider, SwarmPingStatus } from '../../server/swarm-info.ts';
 import { inactiveSwarmInfo } from '../../server/swarm-info.ts';
+import type { TlsIdentity } from '../../manager/ca/tls-identity.ts';
 import type { NodeState, SwarmMembership } from '../node-state.ts';
 import type { ManagerRuntime } from './manager-runtime.ts';
+import { NodeAgent } from './node-agent.ts';
 import {
   leaveNeedsForce,
   notInSwarm,
   notSwarmManager,
   swarmFeatureMissing,
+  workerNotManager,
 } from './swarm-errors.ts';
+import { joinSwarm, loadWorkerIdentity } from './swarm-join.ts';
 import { initSwarm, removeSwarmFiles, resumeSwarm } from './swarm-start.ts';
 import type { SwarmStartContext } from './swarm-start.ts';
 
@@ -37,13 +41,15 @@ export interface NodeStateAccess {
 
 /**
  * The daemon's swarm lifecycle and its manager-side API: implements the routes' `SwarmBackend`
- * and the system routes' `SwarmInfoProvider`. Lifecycle calls (`resume`, `init`, `leave`,
- * `stop`) run one at a time. Reads are served from the local manager's store; writes need
+ * and the system routes' `SwarmInfoProvider`. Lifecycle calls (`resume`, `init`, `join`,
+ * `leave`, `stop`) run one at a time. Every member, manager or worker, runs a {@link NodeAgent}
+ * heartbeating the managers (a manager's own address first), so its node stays `ready`. Reads are served from the local manager's store; writes need
  * this manager to lead (forwarding from a follower is not built: `MANAGER_NOT_LEADER`, with
  * Docker's no-leader text when there is no leader at all).
  */
 export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
   private runtime: ManagerRuntime | undefined;
+  private agent: NodeAgent | undefined;
   private lifecycle: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -56,7 +62,14 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     return this.serially(async () => {
       const membership = this.state.current().swarm;
       if (membership === null) return;
-      this.runtime = await resumeSwarm(membership, this.ctx);
+      if (membership.role === 'manager') {
+        const runtime = await resumeSwarm(membership, this.ctx);
+        this.runtime = runtime;
+        this.startAgent(membership, () => runtime.identity);
+      } else {
+        const identity = await loadWorkerIdentity(membership, this.ctx);
+        this.startAgent(membership, () => identity);
+      }
       this.ctx.logger.info('rejoined swarm', {
         nodeId: membership.nodeId,
         clusterId: membership.clusterId,
@@ -65,13 +78,14 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     });
   }
 
-  /** Stops the manager, keeping all swarm state on disk (daemon shutdown). Idempotent. */
+  /** Stops the agent and the manager, keeping all swarm state on disk (daemon shutdown). Idempotent. */
   stop(): Promise<void> {
-    return this.serially(async () => {
-      const runtime = this.runtime;
-      this.runtime = undefined;
-      await runtime?.stop();
-    });
+    return this.serially(() => this.stopComponents());
+  }
+
+  /** The running agent's session, for status output and tests; undefined outside a swarm. */
+  agentStatus(): ReturnType<NodeAgent['status']> | undefined {
+    return this.agent?.status();
   }
 
   /**
@@ -93,7 +107,9 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
         await removeSwarmFiles(this.ctx.layout);
         throw err;
       }
-      this.runtime = started.runtime;
+      const runtime = started.runtime;
+      this.runtime = runtime;
+      this.startAgent(started.membership, () => runtime.identity);
       this.ctx.logger.info('initialised swarm', {
         nodeId: started.membership.nodeId,
         clusterId: started.membership.clusterId,
@@ -103,8 +119,31 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     });
   }
 
-  join(_request: SwarmJoinRequest): Promise<void> {
-    return Promise.reject(swarmFeatureMissing('swarm join'));
+  /**
+   * `swarm join`: joins through the first remote address with the role the token gives (see
+   * `joinSwarm`), records the membership and starts the agent (and, for a manager, keeps the
+   * running manager). On a failure to record, everything started is stopped and removed.
+   */
+  join(request: SwarmJoinRequest): Promise<void> {
+    return this.serially(async () => {
+      if (this.state.current().swarm !== null) throw swarmExists();
+      await removeSwarmFiles(this.ctx.layout);
+      const joined = await joinSwarm(request, this.ctx);
+      try {
+        await this.saveMembership(joined.membership);
+      } catch (err) {
+        await joined.runtime?.stop();
+        await removeSwarmFiles(this.ctx.layout);
+        throw err;
+      }
+      this.runtime = joined.runtime;
+      this.startAgent(joined.membership, joined.identity);
+      this.ctx.logger.info('joined swarm', {
+        nodeId: joined.membership.nodeId,
+        clusterId: joined.membership.clusterId,
+        role: joined.membership.role,
+      });
+    });
   }
 
   leave(force: boolean): Promise<void> {
@@ -112,9 +151,7 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
       const membership = this.state.current().swarm;
       if (membership === null) throw notInSwarm();
       if (membership.role === 'manager' && !force) throw leaveNeedsForce();
-      const runtime = this.runtime;
-      this.runtime = undefined;
-      await runtime?.stop();
+      await this.stopComponents();
       await removeSwarmFiles(this.ctx.layout);
       await this.saveMembership(null);
       this.ctx.logger.info('left swarm', { nodeId: membership.nodeId });
@@ -179,8 +216,35 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
 
   private manager(): Manager {
     const manager = this.runtime?.manager;
-    if (manager === undefined) throw notSwarmManager();
-    return manager;
+    if (manager !== undefined) return manager;
+    throw this.state.current().swarm === null ? notSwarmManager() : workerNotManager();
+  }
+
+  private startAgent(membership: SwarmMembership, identity: () => TlsIdentity): void {
+    const agent = new NodeAgent(
+      {
+        clusterId: membership.clusterId,
+        identity,
+        managers:
+          membership.role === 'manager'
+            ? [membership.advertiseAddr, ...membership.managers]
+            : membership.managers,
+        hostname: this.ctx.config.hostname,
+        engineVersion: this.ctx.engineVersion,
+      },
+      { clock: this.ctx.clock, logger: this.ctx.logger, random: this.ctx.random },
+    );
+    this.agent = agent;
+    agent.start();
+  }
+
+  private async stopComponents(): Promise<void> {
+    const agent = this.agent;
+    const runtime = this.runtime;
+    this.agent = undefined;
+    this.runtime = undefined;
+    await agent?.stop();
+    await runtime?.stop();
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw into a rejection

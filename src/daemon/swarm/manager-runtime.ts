@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../base/atomic-file.ts';
 import type { Clock } from '../../base/clock.ts';
 import type { Logger } from '../../base/logger.ts';
+import type { RandomBytes } from '../../manager/ca/random-bytes.ts';
+import { mutualTlsClientOptions } from '../../manager/ca/tls-identity.ts';
 import type { TlsIdentity } from '../../manager/ca/tls-identity.ts';
 import { isRemoved } from '../../manager/controlapi/nodes.ts';
+import { registerDispatcherRpc } from '../../manager/dispatcher/rpc-handlers.ts';
+import { registerJoinRpc } from '../../manager/join/join-rpc.ts';
 import { Manager } from '../../manager/manager.ts';
 import { ClusterListener } from '../../manager/rpc/cluster-listener.ts';
 import type { ClusterPolicy } from '../../manager/rpc/cluster-listener.ts';
+import { RpcClient } from '../../manager/rpc/rpc-client.ts';
 import { RpcServer } from '../../manager/rpc/rpc-server.ts';
 import { TlsSocketLayer, raftHelloCheck } from '../../manager/rpc/tls-socket-layer.ts';
 import type { NodeId } from '../../raft/core/types.ts';
@@ -29,6 +34,12 @@ export interface ManagerRuntimeOptions {
   readonly bootstrap: boolean;
   /** Raft tick; default the RaftNode's. */
   readonly tickMs?: number;
+  /**
+   * A manager join: the members the leader named. They are dialled at once, and their hellos
+   * are accepted from any manager certificate of the cluster until the replicated member
+   * table names their nodes (it is empty until the leader's first append arrives).
+   */
+  readonly peers?: readonly { readonly raftId: NodeId; readonly addr: string }[];
 }
 
 interface CurrentIdentity {
@@ -41,6 +52,8 @@ export interface ManagerRuntimeDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly random: () => number;
+  /** Node IDs and certificate serials of the nodes this manager admits. */
+  readonly randomBytes: RandomBytes;
 }
 
 /**
@@ -48,7 +61,9 @@ export interface ManagerRuntimeDeps {
  * transport over it, the FileStorage under the raft dir, and the {@link Manager}. Built by
  * {@link ManagerRuntime.start}; `stop` closes all of it (idempotent). Peers learnt from the
  * store's Raft members (after a restart) and from applied membership changes are dialled at
- * the address they were admitted with.
+ * the address they were admitted with. The RPC server answers the dispatcher (heartbeats) and
+ * the CA (`getRootCA`, `join`, `renewCertificate`); a follower proxies joins to the leader
+ * over its own mutual-TLS client.
  */
 export class ManagerRuntime {
   private stopping: Promise<void> | undefined;
@@ -58,6 +73,7 @@ export class ManagerRuntime {
     private readonly listener: ClusterListener,
     private readonly transport: TcpTransport,
     private readonly current: CurrentIdentity,
+    private readonly leaderClient: RpcClient,
     /** The RPC server behind the cluster listener's `h2` protocol; register methods here. */
     readonly rpc: RpcServer,
   ) {}
@@ -70,6 +86,11 @@ export class ManagerRuntime {
     this.current.identity = identity;
     this.current.clusterId = clusterId;
     this.listener.setIdentity(identity);
+  }
+
+  /** The identity the cluster port presents now (see {@link setIdentity}). */
+  get identity(): TlsIdentity {
+    return this.current.identity;
   }
 
   /** The bound `host:port` of the cluster listener. */
@@ -108,9 +129,16 @@ export class ManagerRuntime {
       {
         id: options.raftId,
         socketLayer: layer,
-        acceptHello: raftHelloCheck(listener, memberNode),
+        acceptHello: helloCheck(listener, memberNode, options.peers ?? []),
       },
       { clock: deps.clock, logger },
+    );
+    const leaderClient = new RpcClient(
+      {
+        tlsOptions: () =>
+          mutualTlsClientOptions(current.identity, { ...policy, allowedRoles: ['manager'] }),
+      },
+      { clock: deps.clock },
     );
     try {
       await listener.start();
@@ -131,13 +159,23 @@ export class ManagerRuntime {
         { clock: deps.clock, random: deps.random, logger },
       );
       await manager.start();
+      registerDispatcherRpc(rpc, manager);
+      registerJoinRpc(rpc, manager, {
+        clock: deps.clock,
+        randomBytes: deps.randomBytes,
+        leaderClient,
+      });
+      for (const peer of options.peers ?? []) {
+        if (peer.raftId !== options.raftId) transport.setPeer(peer.raftId, peer.addr);
+      }
       for (const member of manager.store.view((r) => r.all(raftMembers))) {
         if (member.RaftID !== options.raftId && member.Removed !== true) {
           transport.setPeer(member.RaftID, member.Addr);
         }
       }
-      return new ManagerRuntime(manager, listener, transport, current, rpc);
+      return new ManagerRuntime(manager, listener, transport, current, leaderClient, rpc);
     } catch (err) {
+      leaderClient.close();
       await manager?.stop();
       await transport.close();
       await listener.close();
@@ -173,12 +211,29 @@ export class ManagerRuntime {
   /** Stops the manager (and with it Raft and the storage), the transport, then the listener. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.leaderClient.close();
       await this.manager.stop();
       await this.transport.close();
       await this.listener.close();
     })();
     return this.stopping;
   }
+}
+
+/** {@link raftHelloCheck}, widened to the join's peers while the store does not know them. */
+function helloCheck(
+  listener: ClusterListener,
+  memberNode: (raftId: number) => string | undefined,
+  peers: readonly { readonly raftId: NodeId }[],
+): ReturnType<typeof raftHelloCheck> {
+  const strict = raftHelloCheck(listener, memberNode);
+  const admitted = new Set(peers.map((p) => p.raftId));
+  return (hello, socket) =>
+    strict(hello, socket) ||
+    (admitted.has(hello.from) &&
+      memberNode(hello.from) === undefined &&
+      // The listener verified a manager certificate of this cluster on this socket.
+      listener.identityOf(socket) !== undefined);
 }
 
 const memberFile = 'member.json';

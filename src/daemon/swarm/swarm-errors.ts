@@ -10,6 +10,15 @@ export function notSwarmManager(): ShoalError {
   );
 }
 
+/** Docker's refusal of a manager-only request on a worker (503). */
+export function workerNotManager(): ShoalError {
+  return new ShoalError(
+    'SWARM_NOT_MANAGER',
+    "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.",
+    { status: statusOf('SWARM_NOT_MANAGER') },
+  );
+}
+
 /** Docker's refusal of `swarm leave` without `--force` on a manager (503). */
 export function leaveNeedsForce(): ShoalError {
   return new ShoalError(

@@ -40,6 +40,8 @@ export interface SwarmStartContext {
   readonly leaderTimeoutMs: number;
   /** Raft tick override (tests); default the RaftNode's. */
   readonly tickMs?: number;
+  /** The daemon's version, reported in the node description its agent sends. */
+  readonly engineVersion: string;
 }
 
 /** A running manager and the membership to persist for it. */
@@ -51,8 +53,12 @@ export interface StartedManager {
 /** The `ListenAddr` the Docker CLI sends when the user gave none; the daemon's flag wins then. */
 const CLI_DEFAULT_LISTEN = '0.0.0.0:2377';
 
-function listenFor(
-  request: SwarmInitRequest,
+/**
+ * The cluster listener's address for an init or join: the request's `ListenAddr`, unless it
+ * is absent or the CLI's default, when the daemon's `--listen-addr` wins.
+ */
+export function listenFor(
+  request: { readonly ListenAddr?: string },
   config: DaemonConfig,
 ): { host: string; port: number } {
   const asked = request.ListenAddr;
@@ -204,7 +210,8 @@ async function writeCluster(
 /**
  * A restart into the membership `state.json` recorded: reloads the certificates and the
  * member record and starts the manager over the same Raft log, on the same listen address,
- * without bootstrapping. Workers cannot restart yet (`DAEMON_SWARM_UNSUPPORTED`).
+ * without bootstrapping. Only for managers (`DAEMON_SWARM_UNSUPPORTED` otherwise): a worker
+ * runs no manager and resumes through `loadWorkerIdentity`.
  */
 export async function resumeSwarm(
   membership: SwarmMembership,

@@ -32,11 +32,18 @@ export interface JoinClusterDeps {
   readonly createCsr?: () => Promise<NodeCsr>;
 }
 
-/** What a node has after joining: its ID, role and full TLS identity for mutual TLS. */
+/**
+ * What a node has after joining: its ID, role, cluster (from the verified certificate) and
+ * full TLS identity for mutual TLS; for a manager, the raft ID and peers the leader admitted
+ * it with (absent from older managers' replies).
+ */
 export interface JoinResult {
   readonly nodeId: string;
   readonly role: NodeRole;
+  readonly clusterId: string;
   readonly identity: TlsIdentity;
+  readonly raftId?: number;
+  readonly peers?: readonly { readonly raftId: number; readonly addr: string }[];
 }
 
 /**
@@ -97,7 +104,10 @@ export async function joinCluster(
     return {
       nodeId: reply.nodeId,
       role: reply.role,
+      clusterId: identity.clusterId,
       identity: { keyPem: csr.key.pem, certChainPem: reply.certificate, trustedRootsPem: [rootCA] },
+      ...(reply.raftId === undefined ? {} : { raftId: reply.raftId }),
+      ...(reply.peers === undefined ? {} : { peers: reply.peers }),
     };
   } finally {
     pinned.close();

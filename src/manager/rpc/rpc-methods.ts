@@ -75,6 +75,10 @@ export interface JoinReply {
   /** The root CA bundle to trust from now on. */
   readonly rootCA: string;
   readonly role: NodeRole;
+  /** Manager joins only: the raft ID to start under. */
+  readonly raftId?: number;
+  /** Manager joins only: the Raft members to reach. */
+  readonly peers?: readonly { readonly raftId: number; readonly addr: string }[];
 }
 
 /**

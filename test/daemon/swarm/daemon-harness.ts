@@ -31,12 +31,12 @@ export class DaemonDir {
   }
 
   /** A started daemon on this dir, listening for cluster traffic on 127.0.0.1:0, fast Raft ticks. */
-  async start(): Promise<Daemon> {
+  async start(hostname = 'node-1'): Promise<Daemon> {
     const config = daemonConfigFrom({
       dataDir: this.dataDir,
       apiSocket: this.socket,
       listenAddr: '127.0.0.1:0',
-      hostname: 'node-1',
+      hostname,
     });
     const daemon = new Daemon(config, {
       clock: new SystemClock(),
