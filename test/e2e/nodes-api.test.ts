@@ -1,9 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { ApiServer } from '../../src/server/api-server.ts';
 import { Router } from '../../src/server/router.ts';
 import { registerNodeRoutes } from '../../src/server/routes/nodes.ts';
@@ -13,6 +12,8 @@ import type { SwarmInfoProvider } from '../../src/server/swarm-info.ts';
 import { getSwarm } from '../../src/manager/controlapi/swarm.ts';
 import { controlSwarmBackend } from '../server/support/control-swarm-backend.ts';
 import type { ControlSwarmBackend } from '../server/support/control-swarm-backend.ts';
+import { findDocker, runDocker } from './support/docker-cli.ts';
+import type { CliResult } from './support/docker-cli.ts';
 
 // The real docker CLI against the swarm and node routes over the real control API. It must
 // not pass silently without the CLI: CI installs Debian's docker.io; SHOAL_E2E_DOCKER
@@ -21,27 +22,6 @@ import type { ControlSwarmBackend } from '../server/support/control-swarm-backen
 const managerId = 'mgr0000000000000000000001';
 const workerId = 'wkr0000000000000000000001';
 
-async function findDocker(): Promise<string | undefined> {
-  const candidates = process.env['SHOAL_E2E_DOCKER']
-    ? [process.env['SHOAL_E2E_DOCKER']]
-    : (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'docker'));
-  for (const path of candidates) {
-    try {
-      await access(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let dir: string;
 let socketPath: string;
 let server: ApiServer;
@@ -49,30 +29,7 @@ let docker: string | undefined;
 let fixture: ControlSwarmBackend;
 
 function cli(...args: string[]): Promise<CliResult> {
-  const binary = docker;
-  if (binary === undefined) {
-    assert.fail(
-      "the docker CLI is not on PATH. This end-to-end test needs it: install Debian's docker.io " +
-        '(CI does), or set SHOAL_E2E_DOCKER=/path/to/docker.',
-    );
-  }
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'],
-    HOME: dir,
-    DOCKER_CONFIG: join(dir, 'docker-config'),
-  };
-  return new Promise((resolve) => {
-    // Asynchronous on purpose: the server answering the CLI runs in this process.
-    execFile(
-      binary,
-      ['-H', `unix://${socketPath}`, ...args],
-      { env, timeout: 20_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runDocker(docker, socketPath, dir, args);
 }
 
 async function ok(...args: string[]): Promise<string> {

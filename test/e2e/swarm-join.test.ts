@@ -1,35 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type { Daemon } from '../../src/daemon/daemon.ts';
 import { DaemonDir } from '../daemon/swarm/daemon-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { findDocker, runDocker } from './support/docker-cli.ts';
+import type { CliResult } from './support/docker-cli.ts';
 
 // The real docker CLI against two in-process shoal daemons: init on A, join B as a worker,
 // node ls on A, leave on B. Like swarm-init.test.ts, it fails rather than pass without the CLI.
-
-async function findDocker(): Promise<string | undefined> {
-  const candidates = process.env['SHOAL_E2E_DOCKER']
-    ? [process.env['SHOAL_E2E_DOCKER']]
-    : (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'docker'));
-  for (const path of candidates) {
-    try {
-      await access(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let a: DaemonDir;
 let b: DaemonDir;
@@ -38,30 +16,7 @@ const daemons: Daemon[] = [];
 let docker: string | undefined;
 
 function cli(on: DaemonDir, ...args: string[]): Promise<CliResult> {
-  const binary = docker;
-  if (binary === undefined) {
-    assert.fail(
-      "the docker CLI is not on PATH. This end-to-end test needs it: install Debian's docker.io " +
-        '(CI does), or set SHOAL_E2E_DOCKER=/path/to/docker.',
-    );
-  }
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'],
-    HOME: on.dir,
-    DOCKER_CONFIG: join(on.dir, 'docker-config'),
-  };
-  return new Promise((resolve) => {
-    // Asynchronous on purpose: the daemons answering the CLI run in this process.
-    execFile(
-      binary,
-      ['-H', `unix://${on.socket}`, ...args],
-      { env, timeout: 20_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runDocker(docker, on.socket, on.dir, args);
 }
 
 async function ok(on: DaemonDir, ...args: string[]): Promise<string> {

@@ -1,37 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { ApiServer } from '../../src/server/api-server.ts';
 import { MAX_API_VERSION } from '../../src/server/api-version.ts';
 import { Router } from '../../src/server/router.ts';
 import { registerSystemRoutes } from '../../src/server/routes/system.ts';
+import { findDocker, runDocker } from './support/docker-cli.ts';
+import type { CliResult } from './support/docker-cli.ts';
 
 // The real docker CLI against shoal's socket. It must not pass silently without the CLI:
 // CI installs Debian's docker.io; SHOAL_E2E_DOCKER points at another binary.
-
-async function findDocker(): Promise<string | undefined> {
-  const candidates = process.env['SHOAL_E2E_DOCKER']
-    ? [process.env['SHOAL_E2E_DOCKER']]
-    : (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'docker'));
-  for (const path of candidates) {
-    try {
-      await access(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let dir: string;
 let socketPath: string;
@@ -39,29 +19,7 @@ let server: ApiServer;
 let docker: string | undefined;
 
 function cli(...args: string[]): Promise<CliResult> {
-  if (docker === undefined) {
-    assert.fail(
-      "the docker CLI is not on PATH. This end-to-end test needs it: install Debian's docker.io " +
-        '(CI does), or set SHOAL_E2E_DOCKER=/path/to/docker.',
-    );
-  }
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'],
-    HOME: dir,
-    DOCKER_CONFIG: join(dir, 'docker-config'),
-  };
-  return new Promise((resolve) => {
-    // Asynchronous on purpose: the server answering the CLI runs in this process.
-    execFile(
-      docker!,
-      ['-H', `unix://${socketPath}`, ...args],
-      { env, timeout: 20_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runDocker(docker, socketPath, dir, args);
 }
 
 before(async () => {
