@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ResourceTracker } from '../support/resource-tracker.ts';
-import { ApiClient } from './api-client.ts';
+import { ApiClient } from '../support/api-client.ts';
 
 const bin = new URL('../../bin/shoal.js', import.meta.url).pathname;
 

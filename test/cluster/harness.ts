@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ResourceTracker } from '../support/resource-tracker.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { WaitForOptions } from '../support/wait-for.ts';
-import type { ApiClient } from './api-client.ts';
+import type { ApiClient } from '../support/api-client.ts';
 import { DaemonProcess, freePort } from './daemon-process.ts';
 
 /** The parts of an Engine API `Node` the harness reads. */

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { ShoalError } from '../../src/base/errors.ts';
 import { silentLogger } from '../../src/base/logger.ts';
 import { daemonConfigFrom } from '../../src/daemon/config.ts';
 import { Daemon } from '../../src/daemon/daemon.ts';
+import { ApiClient } from '../support/api-client.ts';
 
 const run = promisify(execFile);
 
@@ -29,19 +29,6 @@ function daemonAt(dir: string): Daemon {
   });
 }
 
-function getJson(socketPath: string, path: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve(JSON.parse(body)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 test('a daemon starts outside any swarm, keeps its identity across restarts, and cleans up', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'shoal-daemon-'));
   const socket = join(dir, 'shoal.sock');
@@ -49,7 +36,7 @@ test('a daemon starts outside any swarm, keeps its identity across restarts, and
     const first = daemonAt(dir);
     await first.start();
     const engineId = first.state().engineId;
-    const info = (await getJson(socket, '/v1.41/info')) as {
+    const info = (await new ApiClient(socket).ok('GET', '/info')) as {
       ID: string;
       Swarm: { LocalNodeState: string };
       DockerRootDir: string;

@@ -32,7 +32,8 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() >= deadline) {
-      const seen = last instanceof Error ? `${last.name}: ${last.message}` : String(JSON.stringify(last));
+      const seen =
+        last instanceof Error ? `${last.name}: ${last.message}` : String(JSON.stringify(last));
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${description}; last saw ${seen}`,
       );

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +5,8 @@ import { SystemClock } from '../../../src/base/clock.ts';
 import { silentLogger } from '../../../src/base/logger.ts';
 import { daemonConfigFrom } from '../../../src/daemon/config.ts';
 import { Daemon } from '../../../src/daemon/daemon.ts';
-
-/** A reply of the Engine API: status, headers and the parsed JSON body (or raw text). */
-export interface ApiReply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: unknown;
-}
+import { ApiClient } from '../../support/api-client.ts';
+import type { ApiReply } from '../../support/api-client.ts';
 
 /** A temp dir for one daemon's data and socket, and daemons started on it. */
 export class DaemonDir {
@@ -50,33 +44,8 @@ export class DaemonDir {
 
   /** One Engine API call over the unix socket (v1.41), with an optional JSON body. */
   call(method: string, path: string, body?: unknown): Promise<ApiReply> {
-    return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          socketPath: this.socket,
-          method,
-          path: `/v1.41${path}`,
-          headers: payload === undefined ? {} : { 'Content-Type': 'application/json' },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => {
-            let parsed: unknown = text;
-            try {
-              parsed = text === '' ? undefined : JSON.parse(text);
-            } catch {
-              // Plain-text replies (/_ping) stay text.
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    // Generous: init and joins wait for Raft; a hung daemon still fails the test's own timeout.
+    return new ApiClient(this.socket, 60_000).call(method, path, body);
   }
 
   remove(): Promise<void> {
