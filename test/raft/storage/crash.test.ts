@@ -3,30 +3,18 @@ import { after, test } from 'node:test';
 
 import { SeededRng } from '../../../src/base/rng.ts';
 import { envelopePayload } from '../../../src/raft/proposal-envelope.ts';
-import { FileStorage } from '../../../src/raft/storage/file-storage.ts';
 import type { RecoveredState } from '../../../src/raft/storage/types.ts';
 import { killAllCrashChildren, pause, spawnCrashChild } from './support/crash-harness.ts';
-import { makeTempDir, removeDir } from './support/storage-fixtures.ts';
+import { recoverFrom, tempDirsRemovedAfter } from './support/storage-fixtures.ts';
 
 const SEED = Number(process.env['SHOAL_CRASH_SEED'] ?? 1789);
 const ROUNDS = 10;
 const CHILD = 'test/raft/storage/support/node-crash-child.ts';
 const decoder = new TextDecoder();
 
-const dirs: string[] = [];
-after(async () => {
-  killAllCrashChildren();
-  for (const dir of dirs) await removeDir(dir);
-});
-
-async function recover(dir: string): Promise<RecoveredState> {
-  const storage = new FileStorage(dir);
-  try {
-    return await storage.open();
-  } finally {
-    await storage.close();
-  }
-}
+// Children die before their dirs go: this hook is registered first, so it runs first.
+after(killAllCrashChildren);
+const freshDir = tempDirsRemovedAfter();
 
 /**
  * Asserts the log is consistent (contiguous after the snapshot, terms never decreasing) and
@@ -61,8 +49,7 @@ function verify(
 
 test('RaftNode on FileStorage keeps every acknowledged proposal across SIGKILLs', async () => {
   const rng = new SeededRng(SEED);
-  const dir = await makeTempDir();
-  dirs.push(dir);
+  const dir = await freshDir();
   const acked = new Map<number, string>();
   let lastAcked = 0;
   const replay = `replay: SHOAL_CRASH_SEED=${SEED} npm test -- test/raft/storage/crash`;
@@ -87,7 +74,7 @@ test('RaftNode on FileStorage keeps every acknowledged proposal across SIGKILLs'
       lastAcked = Math.max(lastAcked, Number(index));
     }
     try {
-      verify(await recover(dir), acked, lastAcked);
+      verify(await recoverFrom(dir), acked, lastAcked);
     } catch (error) {
       throw new Error(`round ${round}: ${(error as Error).message}\n${replay}`, { cause: error });
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { AesGcmCipher } from '../../../src/raft/storage/aes-gcm-cipher.ts';
 import { FileStorage } from '../../../src/raft/storage/file-storage.ts';
@@ -16,24 +16,14 @@ import {
   flipByte,
   hardState,
   lastSegmentPath,
-  makeTempDir,
-  removeDir,
   snapNames,
   snapshotAt,
+  tempDirsRemovedAfter,
 } from './support/storage-fixtures.ts';
 
 const options = { cipher: new AesGcmCipher(Buffer.alloc(32, 0x42), 'dek-1') };
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await removeDir(dir);
-});
-
-async function freshDir(): Promise<string> {
-  const dir = await makeTempDir();
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirsRemovedAfter();
 
 async function reopen(dir: string): Promise<RecoveredState> {
   const storage = new FileStorage(dir, options);

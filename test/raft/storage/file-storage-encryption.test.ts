@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { ShoalError } from '../../../src/base/errors.ts';
 import { AesGcmCipher } from '../../../src/raft/storage/aes-gcm-cipher.ts';
@@ -14,26 +14,16 @@ import {
   entries,
   entry,
   hardState,
-  makeTempDir,
-  removeDir,
   segmentNames,
   snapNames,
   snapshotAt,
+  tempDirsRemovedAfter,
 } from './support/storage-fixtures.ts';
 
 const KEY = Buffer.alloc(32, 0x5a);
 const SECRET = 'TOP-SECRET-PAYLOAD-e7f3';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await removeDir(dir);
-});
-
-async function freshDir(): Promise<string> {
-  const dir = await makeTempDir();
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirsRemovedAfter();
 
 function aCipher(keyId = 'dek-1', key: Uint8Array = KEY): RecordCipher {
   return new AesGcmCipher(key, keyId);

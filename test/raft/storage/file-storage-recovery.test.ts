@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { appendFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { SeededRng } from '../../../src/base/rng.ts';
 import { FileStorage } from '../../../src/raft/storage/file-storage.ts';
@@ -14,21 +14,12 @@ import {
   flipByte,
   hardState,
   lastSegmentPath,
-  makeTempDir,
   removeDir,
   segmentNames,
+  tempDirsRemovedAfter,
 } from './support/storage-fixtures.ts';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await removeDir(dir);
-});
-
-async function freshDir(): Promise<string> {
-  const dir = await makeTempDir();
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirsRemovedAfter();
 
 async function reopen(dir: string): Promise<RecoveredState> {
   const storage = new FileStorage(dir);

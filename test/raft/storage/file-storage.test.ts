@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { FileStorage } from '../../../src/raft/storage/file-storage.ts';
 import type { RecoveredState } from '../../../src/raft/storage/types.ts';
@@ -10,23 +10,13 @@ import {
   entry,
   flipByte,
   hardState,
-  makeTempDir,
-  removeDir,
   segmentNames,
   snapNames,
   snapshotAt,
+  tempDirsRemovedAfter,
 } from './support/storage-fixtures.ts';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await removeDir(dir);
-});
-
-async function freshDir(): Promise<string> {
-  const dir = await makeTempDir();
-  dirs.push(dir);
-  return dir;
-}
+const freshDir = tempDirsRemovedAfter();
 
 /** Opens `dir`, runs `body` on the storage, closes it. */
 async function withStorage(

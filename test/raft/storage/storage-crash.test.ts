@@ -2,36 +2,22 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
 import { SeededRng } from '../../../src/base/rng.ts';
-import { FileStorage } from '../../../src/raft/storage/file-storage.ts';
-import type { RecoveredState } from '../../../src/raft/storage/types.ts';
 import { killAllCrashChildren, pause, spawnCrashChild } from './support/crash-harness.ts';
 import { DurableLogModel } from './support/storage-crash-model.ts';
 import { parseCrashLine } from './support/storage-crash-protocol.ts';
-import { makeTempDir, removeDir } from './support/storage-fixtures.ts';
+import { recoverFrom, tempDirsRemovedAfter } from './support/storage-fixtures.ts';
 
 const SEED = Number(process.env['SHOAL_CRASH_SEED'] ?? 20240611);
 const ROUNDS = 6;
 const CHILD = 'test/raft/storage/support/storage-crash-child.ts';
 
-const dirs: string[] = [];
-after(async () => {
-  killAllCrashChildren();
-  for (const dir of dirs) await removeDir(dir);
-});
-
-async function recover(dir: string): Promise<RecoveredState> {
-  const storage = new FileStorage(dir);
-  try {
-    return await storage.open();
-  } finally {
-    await storage.close();
-  }
-}
+// Children die before their dirs go: this hook is registered first, so it runs first.
+after(killAllCrashChildren);
+const freshDir = tempDirsRemovedAfter();
 
 test('FileStorage keeps every acknowledged save across SIGKILLs at random moments', async () => {
   const rng = new SeededRng(SEED);
-  const dir = await makeTempDir();
-  dirs.push(dir);
+  const dir = await freshDir();
   const model = new DurableLogModel();
   const replay = `replay: SHOAL_CRASH_SEED=${SEED} npm test -- test/raft/storage/storage-crash`;
   for (let round = 0; round < ROUNDS; round++) {
@@ -43,7 +29,7 @@ test('FileStorage keeps every acknowledged save across SIGKILLs at random moment
       const line = parseCrashLine(text);
       if (line) model.observe(line);
     }
-    const recovered = await recover(dir);
+    const recovered = await recoverFrom(dir);
     try {
       model.verify(recovered);
     } catch (error) {

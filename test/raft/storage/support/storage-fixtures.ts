@@ -1,8 +1,12 @@
+import { after } from 'node:test';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Entry, HardState, Snapshot } from '../../../../src/raft/core/types.ts';
+import { FileStorage } from '../../../../src/raft/storage/file-storage.ts';
+import type { FileStorageOptions } from '../../../../src/raft/storage/file-storage.ts';
+import type { RecoveredState } from '../../../../src/raft/storage/types.ts';
 
 const encoder = new TextEncoder();
 
@@ -13,6 +17,35 @@ export function makeTempDir(): Promise<string> {
 
 export function removeDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Call once at a test file's top level: returns a maker of fresh temp dirs, all removed when
+ * the file's tests end. Register hooks that must run first (killing children) before it.
+ */
+export function tempDirsRemovedAfter(): () => Promise<string> {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const dir of dirs) await removeDir(dir);
+  });
+  return async () => {
+    const dir = await makeTempDir();
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/** What a FileStorage over `dir` recovers on open; the storage is closed again. */
+export async function recoverFrom(
+  dir: string,
+  options?: FileStorageOptions,
+): Promise<RecoveredState> {
+  const storage = new FileStorage(dir, options);
+  try {
+    return await storage.open();
+  } finally {
+    await storage.close();
+  }
 }
 
 /** A normal entry whose data names its index and term, so mix-ups show in diffs. */
