@@ -17,7 +17,8 @@ import { ByteWriter } from './byte-writer.ts';
  */
 
 const entryTypes: readonly EntryType[] = ['normal', 'confChange'];
-const messageTypes: readonly MessageType[] = [
+/** Every message type, in wire order: a type's position is its code, so append only. */
+export const wireMessageTypes: readonly MessageType[] = [
   'hup',
   'beat',
   'checkQuorum',
@@ -38,7 +39,7 @@ const messageTypes: readonly MessageType[] = [
   'snapStatus',
   'unreachable',
 ];
-const messageTypeCode = new Map(messageTypes.map((t, i) => [t, i]));
+const messageTypeCode = new Map(wireMessageTypes.map((t, i) => [t, i]));
 
 function enumAt<T>(table: readonly T[], code: number, what: string): T {
   const value = table[code];
@@ -135,7 +136,7 @@ export function writeMessage(w: ByteWriter, m: Message): void {
 }
 
 export function readMessage(r: ByteReader): Message {
-  const type = enumAt(messageTypes, r.u8(), 'message type');
+  const type = enumAt(wireMessageTypes, r.u8(), 'message type');
   const flags = r.u8();
   const to = r.uvarint();
   const from = r.uvarint();

@@ -8,31 +8,11 @@ import {
   decodeMessage,
   encodeMessage,
   readHardState,
+  wireMessageTypes,
   writeHardState,
 } from '../../../src/raft/codec/index.ts';
-import type { Entry, Message, MessageType } from '../../../src/raft/core/types.ts';
+import type { Entry, Message } from '../../../src/raft/core/types.ts';
 
-const messageTypes: MessageType[] = [
-  'hup',
-  'beat',
-  'checkQuorum',
-  'prop',
-  'app',
-  'appResp',
-  'vote',
-  'voteResp',
-  'preVote',
-  'preVoteResp',
-  'snap',
-  'heartbeat',
-  'heartbeatResp',
-  'transferLeader',
-  'timeoutNow',
-  'readIndex',
-  'readIndexResp',
-  'snapStatus',
-  'unreachable',
-];
 const uint = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
 const small = fc.integer({ min: 0, max: 1_000_000 });
 const bytes = fc.uint8Array({ maxLength: 64 });
@@ -44,7 +24,7 @@ const entry: fc.Arbitrary<Entry> = fc.record({
 });
 const message: fc.Arbitrary<Message> = fc
   .record({
-    type: fc.constantFrom(...messageTypes),
+    type: fc.constantFrom(...wireMessageTypes),
     to: small,
     from: small,
     term: uint,
