@@ -1,9 +1,9 @@
-import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { DecodeError } from '../codec/index.ts';
 import type { Snapshot } from '../core/types.ts';
-import { syncDirectory } from '../../base/atomic-file.ts';
+import { syncDirectory, writeFileAtomic } from '../../base/atomic-file.ts';
 import { openPayload, sealSnapshotRecord, snapshotContext } from './record-cipher.ts';
 import type { RecordCipher } from './record-cipher.ts';
 import { decodeSnapshotFile, encodeSnapshotFile } from './update-records.ts';
@@ -56,20 +56,11 @@ export class SnapshotStore {
 
   /** Writes `snapshot` atomically; resolves once file and directory entry are durable. */
   async write(snapshot: Snapshot): Promise<void> {
-    const name = fileName(snapshot.metadata.term, snapshot.metadata.index);
-    const temp = join(this.dir, name + TEMP_SUFFIX);
-    const handle = await open(temp, 'w');
-    try {
-      const { term, index } = snapshot.metadata;
-      const plain = encodeSnapshotFile(snapshot);
-      const bytes = this.cipher ? sealSnapshotRecord(plain, this.cipher, term, index) : plain;
-      await handle.write(bytes, 0, bytes.length, 0);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, join(this.dir, name));
-    await syncDirectory(this.dir);
+    const { term, index } = snapshot.metadata;
+    const plain = encodeSnapshotFile(snapshot);
+    const bytes = this.cipher ? sealSnapshotRecord(plain, this.cipher, term, index) : plain;
+    // The temp name writeFileAtomic uses ends in TEMP_SUFFIX, so removeLeftovers finds it.
+    await writeFileAtomic(join(this.dir, fileName(term, index)), bytes);
   }
 
   /** Removes every snapshot file other than `keep` whose index is not above it. */
