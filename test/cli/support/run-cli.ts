@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Clock } from '../../../src/base/clock.ts';
 import type { CliIO, TextSource } from '../../../src/cli/cli-io.ts';
 import { main } from '../../../src/cli/main.ts';
+import type { FakeDaemon, RecordedRequest } from './fake-daemon.ts';
 
 /** What one CLI run printed and returned. */
 export interface CliRun {
@@ -55,4 +56,18 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
+}
+
+/**
+ * Runs `argv` against `daemon` and returns the run with the API requests it made, in order
+ * (the daemon's `apiRequests()` leaves pings out).
+ */
+export async function runRecorded(
+  daemon: FakeDaemon,
+  argv: readonly string[],
+  options: Omit<RunOptions, 'host'> = {},
+): Promise<CliRun & { readonly requests: RecordedRequest[] }> {
+  const from = daemon.apiRequests().length;
+  const run = await runCli(argv, { ...options, host: daemon.host });
+  return { ...run, requests: daemon.apiRequests().slice(from) };
 }

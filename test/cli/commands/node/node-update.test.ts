@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FakeDaemon } from '../../support/fake-daemon.ts';
 import { startFixtureDaemon } from '../../support/fixture-daemon.ts';
-import { runCli } from '../../support/run-cli.ts';
+import { runCli, runRecorded } from '../../support/run-cli.ts';
 
 let daemon: FakeDaemon;
 before(async () => {
@@ -11,10 +11,8 @@ before(async () => {
 after(() => daemon.close());
 
 /** Runs a command and returns it with the API requests it made (pings left out). */
-async function shoal(...argv: string[]) {
-  const from = daemon.apiRequests().length;
-  const run = await runCli(argv, { host: daemon.host });
-  return { ...run, requests: daemon.apiRequests().slice(from) };
+function shoal(...argv: string[]) {
+  return runRecorded(daemon, argv);
 }
 
 test('node update GETs the node, then POSTs its whole spec with ?version=, and prints the reference', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FakeDaemon } from '../../support/fake-daemon.ts';
 import { startFixtureDaemon } from '../../support/fixture-daemon.ts';
 import { SELF_ID, SWARM } from '../../support/fixtures.ts';
-import { runCli } from '../../support/run-cli.ts';
+import { runCli, runRecorded } from '../../support/run-cli.ts';
 
 let daemon: FakeDaemon;
 before(async () => {
@@ -11,10 +11,8 @@ before(async () => {
 });
 after(() => daemon.close());
 
-async function shoal(...argv: string[]) {
-  const from = daemon.apiRequests().length;
-  const run = await runCli(argv, { host: daemon.host });
-  return { ...run, requests: daemon.apiRequests().slice(from) };
+function shoal(...argv: string[]) {
+  return runRecorded(daemon, argv);
 }
 
 const JOIN_PARAGRAPH =

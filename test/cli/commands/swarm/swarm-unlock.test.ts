@@ -5,7 +5,7 @@ import type { TextSource } from '../../../../src/cli/cli-io.ts';
 import type { FakeDaemon } from '../../support/fake-daemon.ts';
 import { startFixtureDaemon } from '../../support/fixture-daemon.ts';
 import { SWARM_INFO } from '../../support/fixtures.ts';
-import { runCli } from '../../support/run-cli.ts';
+import { runRecorded } from '../../support/run-cli.ts';
 
 let daemon: FakeDaemon;
 let state = 'locked';
@@ -20,10 +20,8 @@ before(async () => {
 });
 after(() => daemon.close());
 
-async function shoal(argv: string[], stdin?: string | TextSource) {
-  const from = daemon.apiRequests().length;
-  const run = await runCli(argv, { host: daemon.host, ...(stdin === undefined ? {} : { stdin }) });
-  return { ...run, requests: daemon.apiRequests().slice(from) };
+function shoal(argv: string[], stdin?: string | TextSource) {
+  return runRecorded(daemon, argv, stdin === undefined ? {} : { stdin });
 }
 
 test('swarm unlock reads the key from piped input and posts it', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FakeDaemon } from '../../support/fake-daemon.ts';
 import { startFixtureDaemon } from '../../support/fixture-daemon.ts';
 import { SWARM } from '../../support/fixtures.ts';
-import { runCli } from '../../support/run-cli.ts';
+import { runCli, runRecorded } from '../../support/run-cli.ts';
 
 let daemon: FakeDaemon;
 let autolocked = false;
@@ -19,10 +19,8 @@ before(async () => {
 });
 after(() => daemon.close());
 
-async function shoal(...argv: string[]) {
-  const from = daemon.apiRequests().length;
-  const run = await runCli(argv, { host: daemon.host });
-  return { ...run, requests: daemon.apiRequests().slice(from) };
+function shoal(...argv: string[]) {
+  return runRecorded(daemon, argv);
 }
 
 const UNLOCK_PARAGRAPH =
