@@ -49,6 +49,8 @@ export class Dispatcher {
   private readonly logger: Logger;
   private readonly grace: number;
   private cancelTimer: CancelTimer | undefined;
+  /** The deadline the armed timer fires for, if one is armed. */
+  private armedFor: number | undefined;
   private running = false;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -89,6 +91,8 @@ export class Dispatcher {
   stop(): Promise<void> {
     this.running = false;
     this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.armedFor = undefined;
     this.tracked.clear();
     return Promise.resolve();
   }
@@ -114,14 +118,14 @@ export class Dispatcher {
     const periodMs = jitteredPeriod(this.periodMs(), this.options.random);
     const state = this.tracked.get(nodeId)?.state ?? node.Status.State;
     const now = this.options.clock.now();
-    this.tracked.set(nodeId, {
-      nodeId,
-      state: 'ready',
-      deadline: heartbeatDeadline(now, periodMs, this.grace),
-    });
+    const deadline = heartbeatDeadline(now, periodMs, this.grace);
+    this.tracked.set(nodeId, { nodeId, state: 'ready', deadline });
     const change = heartbeatTransition({ nodeId, state });
     if (change || description) await this.writeOne(change ?? undefined, nodeId, description);
-    this.rearm();
+    // A heartbeat only pushes one deadline later, so the armed timer stays right unless this
+    // deadline comes before it (a shortened period). Rescanning every node on every
+    // heartbeat would cost O(nodes) per heartbeat.
+    if (this.armedFor === undefined || deadline < this.armedFor) this.rearm();
     return { periodMs };
   }
 
@@ -144,11 +148,17 @@ export class Dispatcher {
   private rearm(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
+    this.armedFor = undefined;
     if (!this.running) return;
     const next = nextDeadline(this.tracked.values());
     if (next === undefined) return;
     const delay = Math.max(0, next - this.options.clock.now());
-    this.cancelTimer = this.options.clock.setTimer(delay, () => void this.sweep());
+    this.armedFor = next;
+    this.cancelTimer = this.options.clock.setTimer(delay, () => {
+      this.cancelTimer = undefined;
+      this.armedFor = undefined;
+      void this.sweep();
+    });
   }
 
   private write(transitions: readonly NodeHealthTransition[]): Promise<void> {
