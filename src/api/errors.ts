@@ -6,6 +6,8 @@
 export const errorCodes = {
   /** A proposed entry was overwritten by a new leader's log before it committed. */
   RAFT_PROPOSAL_LOST: { status: 503 },
+  /** A write was not applied within the proposal timeout (lost leader, lost quorum). */
+  RAFT_PROPOSAL_TIMEOUT: { status: 503 },
   /** The Raft node stopped before the request finished. */
   RAFT_STOPPED: { status: 503 },
   /** A snapshot from the leader replaced the log around a proposal: it may or may not have applied. */

@@ -2,6 +2,7 @@ import type { NodeDescription } from '../api/objects/node.ts';
 import type { Clock } from '../base/clock.ts';
 import type { Logger } from '../base/logger.ts';
 import { silentLogger } from '../base/logger.ts';
+import { ShoalError } from '../base/errors.ts';
 import type { ConfChange, ConfState, NodeId } from '../raft/core/types.ts';
 import { RaftNode } from '../raft/node.ts';
 import type { RaftNodeOptions, StateMachine } from '../raft/node.ts';
@@ -31,6 +32,12 @@ export interface ManagerOptions {
   readonly membership?: { readonly intervalMs?: number; readonly catchUpEntries?: number };
   /** Dispatcher policy. */
   readonly dispatcher?: { readonly graceMultiplier?: number };
+  /**
+   * How long a store write may wait to be applied before it fails with `RAFT_PROPOSAL_TIMEOUT`
+   * (default 10 s). A follower forwards its writes to the leader; a forwarded proposal the
+   * leader dropped would otherwise wait forever.
+   */
+  readonly proposalTimeoutMs?: number;
   /**
    * Called on every applied membership change with the member's address (the change's
    * context), so a network transport can learn where to reach new members.
@@ -77,7 +84,10 @@ export class Manager {
       component: 'manager',
       member: options.raftId,
     });
-    const proposer = { propose: (payload: Uint8Array) => this.raft.propose(payload) };
+    const proposer = {
+      propose: (payload: Uint8Array) =>
+        this.proposeWithin(payload, options.proposalTimeoutMs ?? 10_000),
+    };
     this.store = new MemoryStore(
       { tables: clusterTables, proposer },
       { clock: deps.clock, logger: this.logger },
@@ -150,6 +160,24 @@ export class Manager {
       applyConfChange: (change, confState) =>
         onConfChange?.(change, confState, decoder.decode(change.context ?? new Uint8Array(0))),
     };
+  }
+
+  /** Proposes `payload`, failing with `RAFT_PROPOSAL_TIMEOUT` after `ms` on the Raft clock. */
+  private async proposeWithin(payload: Uint8Array, ms: number): Promise<number> {
+    const controller = new AbortController();
+    const cancel = this.deps.clock.setTimer(ms, () =>
+      controller.abort(
+        new ShoalError(
+          'RAFT_PROPOSAL_TIMEOUT',
+          `the write was not committed within ${ms / 1000}s: the managers may have lost quorum`,
+        ),
+      ),
+    );
+    try {
+      return await this.raft.propose(payload, controller.signal);
+    } finally {
+      cancel();
+    }
   }
 
   /** Queues the start or stop of the leader-only components to match `leader`. */

@@ -44,8 +44,8 @@ export interface NodeStateAccess {
  * and the system routes' `SwarmInfoProvider`. Lifecycle calls (`resume`, `init`, `join`,
  * `leave`, `stop`) run one at a time. Every member, manager or worker, runs a {@link NodeAgent}
  * heartbeating the managers (a manager's own address first), so its node stays `ready`. Reads are served from the local manager's store; writes need
- * this manager to lead (forwarding from a follower is not built: `MANAGER_NOT_LEADER`, with
- * Docker's no-leader text when there is no leader at all).
+ * a leader: a follower's writes go through Raft to the leader, and without a leader they fail
+ * at once with `MANAGER_NOT_LEADER` and Docker's no-leader text.
  */
 export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
   private runtime: ManagerRuntime | undefined;
@@ -255,7 +255,10 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
 
   private async write<R>(fn: (manager: Manager, deps: ControlDeps) => Promise<R>): Promise<R> {
     const manager = this.manager();
-    if (!manager.isLeader()) throw notLeader(manager.raft.leader());
+    // A follower's writes are proposed through Raft, which forwards them to the leader; the
+    // store validates them at apply time as it does the leader's. Without a leader they fail
+    // at once with Docker's no-leader text instead of waiting for the proposal timeout.
+    if (manager.raft.leader() === 0) throw notLeader(0);
     return fn(manager, { randomBytes: this.ctx.randomBytes, raft: manager.raftView });
   }
 
