@@ -132,6 +132,28 @@ export const errorCodes = {
   SWARM_LEAVE_NEEDS_FORCE: { status: 503 },
   /** `swarm leave` on a node outside any swarm. */
   SWARM_NOT_MEMBER: { status: 503 },
+  /** `swarm unlock` on a node that is not locked. */
+  SWARM_NOT_LOCKED: { status: 409 },
+  /** A node reported the status (or the logs) of a task that is assigned to another node. */
+  TASK_NOT_ASSIGNED: { status: 403 },
+  /** `rollback=previous` on a service that was never updated (`service X does not have a previous spec`). */
+  SERVICE_NO_PREVIOUS_SPEC: { status: 400 },
+  /** A service or log request option the Engine refuses with an untyped error (500): unknown `rollback` or `registryAuthFrom`, no log stream chosen, unreadable `tail` or `since`. */
+  SERVICE_REQUEST_INVALID: { status: 500 },
+  /** A task's spec cannot run on this node's executor (no command, bad Dir, unknown user...). */
+  EXECUTOR_TASK_INVALID: { status: 400 },
+  /** An executor was asked to start a task it never prepared. */
+  EXECUTOR_TASK_NOT_FOUND: { status: 404 },
+  /** The executor could not start a task's process or container. */
+  EXECUTOR_START_FAILED: { status: 500 },
+  /** A task's process did not exit even after SIGKILL. */
+  EXECUTOR_STOP_FAILED: { status: 500 },
+  /** `No such image: <ref>`: the image is not on the engine and could not be pulled. */
+  EXECUTOR_IMAGE_NOT_FOUND: { status: 404 },
+  /** The Docker engine's socket does not answer; retryable. */
+  EXECUTOR_ENGINE_UNAVAILABLE: { status: 503 },
+  /** The Docker engine refused a request; the message carries its words. */
+  EXECUTOR_ENGINE_ERROR: { status: 500 },
 } as const satisfies Record<string, { status: number }>;
 
 export type ErrorCode = keyof typeof errorCodes;

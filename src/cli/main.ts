@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
@@ -5,6 +6,7 @@ import { processIO } from './cli-io.ts';
 import type { CliIO } from './cli-io.ts';
 import { CliSession } from './cli-session.ts';
 import type { ConnectionFlags } from './client/client-config.ts';
+import { addServiceCommands } from './commands/service/service-command.ts';
 import { addNodeCommands } from './commands/node/node-command.ts';
 import { addSwarmCommands } from './commands/swarm/swarm-command.ts';
 import { addVersionCommand } from './commands/version-command.ts';
@@ -32,6 +34,7 @@ export function buildProgram(
     .use('[OPTIONS] COMMAND')
     .description('Docker Swarm mode, rebuilt in TypeScript')
     .version(shoalVersion(), '-v, --version', 'Print version information and quit')
+    .enablePositionalOptions()
     .exitOverride()
     .configureHelp({ sortSubcommands: true, sortOptions: true })
     .configureOutput({
@@ -50,10 +53,16 @@ export function buildProgram(
     .option('--tlscacert <string>', 'Trust certs signed only by this CA')
     .option('--tlscert <string>', 'Path to TLS certificate file')
     .option('--tlskey <string>', 'Path to TLS key file');
-  session.readFlagsFrom(() => program.opts<ConnectionFlags>());
+  let leaf: ShoalCommand = program;
+  program.hook('preAction', (_root, action) => {
+    leaf = action as ShoalCommand;
+  });
+  session.readFlagsFrom(() => connectionFlags(program, leaf));
   addNodeCommands(program, session);
+  addServiceCommands(program, session);
   addSwarmCommands(program, session);
   addVersionCommand(program, session, { version: shoalVersion() });
+  acceptGlobalFlagsOnLeaves(program, program);
   program.run(
     (command, args) => {
       if (args[0] !== undefined) throw unknownCommand(command, args[0]);
@@ -61,6 +70,52 @@ export function buildProgram(
     () => io.stdout.write(program.helpInformation()),
   );
   return program;
+}
+
+/**
+ * Options are positional (a command's flags end where its arguments begin, so `service create
+ * IMAGE CMD --flag` passes `--flag` to the task), yet docker takes its global flags after the
+ * command too (`node ls -H unix:///x`): each leaf command gets hidden copies of the global
+ * flags it does not define itself (`service create --host` is its own `host:ip` flag, as in
+ * docker, where a command's local flag shadows the persistent one).
+ */
+function acceptGlobalFlagsOnLeaves(program: ShoalCommand, command: ShoalCommand): void {
+  const globals = program.options.filter((o) => !o.negate);
+  for (const sub of command.commands as ShoalCommand[]) {
+    if (sub.commands.length > 0) {
+      acceptGlobalFlagsOnLeaves(program, sub);
+      continue;
+    }
+    for (const option of globals) {
+      if (
+        sub.options.some(
+          (o) => o.long === option.long || (option.short !== undefined && o.short === option.short),
+        )
+      )
+        continue;
+      const copy = new Option(option.flags, option.description).hideHelp();
+      if (option.parseArg !== undefined) copy.argParser(option.parseArg);
+      sub.addOption(copy);
+    }
+  }
+}
+
+/** The connection flags given before the command, joined by those given after it. */
+function connectionFlags(program: ShoalCommand, leaf: ShoalCommand): ConnectionFlags {
+  const flags: Record<string, unknown> = { ...program.opts() };
+  if (leaf === program) return flags;
+  const own = leaf.opts();
+  for (const option of program.options) {
+    const key = option.attributeName();
+    if (option.negate || !leaf.changed(key)) continue;
+    if (!leaf.options.some((o) => o.attributeName() === key && o.hidden)) continue;
+    const before = flags[key];
+    flags[key] =
+      Array.isArray(before) && Array.isArray(own[key])
+        ? [...(before as unknown[]), ...(own[key] as unknown[])]
+        : own[key];
+  }
+  return flags;
 }
 
 /**

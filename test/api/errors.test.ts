@@ -24,7 +24,7 @@ test('every error code has an HTTP error status', () => {
   assert.equal(statusOf('NOT_A_CODE'), 500);
 });
 
-/** Upper-snake strings in src/ that are not error codes: /etc/os-release keys, environment variables. */
+/** Upper-snake strings in src/ that are not error codes: /etc/os-release keys, environment variables, Node's own error codes. */
 const notErrorCodes = new Set([
   'PRETTY_NAME',
   'VERSION_ID',
@@ -32,6 +32,7 @@ const notErrorCodes = new Set([
   'SHOAL_API_VERSION',
   'SHOAL_CERT_PATH',
   'SHOAL_TLS_VERIFY',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 function sourceFiles(dir: URL): URL[] {

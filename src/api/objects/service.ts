@@ -71,6 +71,11 @@ export interface Service extends StoredObject, ServiceFields {
    * so tasks can tell which spec they were made from (swarmkit's `SpecVersion`).
    */
   readonly SpecVersion?: Version;
+  /**
+   * shoal-internal: the `SpecVersion` of `PreviousSpec`, restored by `rollback=previous` so
+   * tasks still on the previous spec count as up to date again (swarmkit's).
+   */
+  readonly PreviousSpecVersion?: Version;
   /** shoal-internal: the service is being removed; its tasks are stopping. */
   readonly PendingDelete?: boolean;
 }

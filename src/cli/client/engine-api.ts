@@ -1,10 +1,14 @@
 import type { EngineNode, NodeAvailability, NodeSpec } from '../../api/objects/node.ts';
 import type { EngineSwarm, SwarmSpec } from '../../api/objects/cluster.ts';
+import type { IncomingMessage } from 'node:http';
+import type { EngineService } from '../../api/objects/service.ts';
+import type { ServiceSpec } from '../../api/objects/service-spec.ts';
 import type { EngineTask } from '../../api/objects/task.ts';
 import type { SystemVersion } from '../../server/routes/system-version.ts';
 import type { SwarmInfo } from '../../server/swarm-info.ts';
 import type { EngineClient } from './engine-client.ts';
 import { encodeFilters } from './query-string.ts';
+import type { QueryValues } from './query-string.ts';
 
 /** The part of `GET /info` the CLI reads. */
 export interface SystemInfo {
@@ -165,4 +169,68 @@ export class EngineApi {
       query: { insertDefaults: false },
     });
   }
+
+  /** `GET /services/{id}` with the raw JSON text (for `inspect`); `insertDefaults` as asked. */
+  async serviceGet(id: string, insertDefaults = false): Promise<InspectedService> {
+    const response = await this.client.request('GET', `/services/${segment(id)}`, {
+      query: { insertDefaults },
+    });
+    const raw = response.body.toString('utf8');
+    return { service: JSON.parse(raw) as EngineService, raw };
+  }
+
+  /** `GET /services[?filters=&status=true]`. */
+  serviceList(filters: FilterArgs = new Map(), status = false): Promise<EngineService[]> {
+    return this.client.json('GET', '/services', {
+      query: { filters: encodeFilters(filters), status: status ? true : undefined },
+    });
+  }
+
+  /** `POST /services/create`: the new service's ID and the daemon's warnings. */
+  serviceCreate(spec: ServiceSpec): Promise<ServiceCreateResponse> {
+    return this.client.json('POST', '/services/create', { body: spec });
+  }
+
+  /**
+   * `POST /services/{id}/update?version=` with the full spec, or `rollback=previous` (the
+   * spec sent is then the current one, as docker's client does).
+   */
+  serviceUpdate(
+    id: string,
+    version: number,
+    spec: ServiceSpec,
+    rollback = false,
+  ): Promise<{ readonly Warnings?: readonly string[] | null }> {
+    return this.client.json('POST', `/services/${segment(id)}/update`, {
+      query: { version, rollback: rollback ? 'previous' : undefined },
+      body: spec,
+    });
+  }
+
+  /** `DELETE /services/{id}`. */
+  async serviceRemove(id: string): Promise<void> {
+    await this.client.request('DELETE', `/services/${segment(id)}`);
+  }
+
+  /** `GET /services/{id}/logs` (or `/tasks/{id}/logs`) as an open multiplexed stream. */
+  logs(kind: 'services' | 'tasks', id: string, query: QueryValues): Promise<IncomingMessage> {
+    return this.client.stream('GET', `/${kind}/${segment(id)}/logs`, { query });
+  }
+
+  /** `GET /tasks/{id}`. */
+  taskInspect(id: string): Promise<EngineTask> {
+    return this.client.json('GET', `/tasks/${segment(id)}`);
+  }
+}
+
+/** A service as read, with the JSON text the daemon sent (for `inspect`). */
+export interface InspectedService {
+  readonly service: EngineService;
+  readonly raw: string;
+}
+
+/** `POST /services/create`'s answer. */
+export interface ServiceCreateResponse {
+  readonly ID: string;
+  readonly Warnings?: readonly string[] | null;
 }

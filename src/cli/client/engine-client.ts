@@ -135,6 +135,25 @@ export class EngineClient {
     return JSON.parse(response.body.toString('utf8')) as T;
   }
 
+  /**
+   * Sends a versioned request and resolves with the open response once its status is below
+   * 400, for streams (logs, events) the caller reads as they come; an error answer is read
+   * whole and thrown as {@link request} throws it. Destroy the response to stop early.
+   */
+  async stream(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<http.IncomingMessage> {
+    const version = await this.apiVersion();
+    const query = options.query === undefined ? '' : encodeQuery(options.query);
+    const fullPath = `/v${version}${path}${query === '' ? '' : `?${query}`}`;
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const res = await this.open(method, fullPath, body);
+    if ((res.statusCode ?? 0) < 400) return res;
+    throw this.errorFor(await readWhole(res), fullPath);
+  }
+
   /** Closes idle connections. The client may still be used afterwards. */
   close(): void {
     this.agent.destroy();
@@ -176,7 +195,19 @@ export class EngineClient {
     );
   }
 
-  private send(method: string, path: string, body: string | undefined): Promise<EngineResponse> {
+  private async send(
+    method: string,
+    path: string,
+    body: string | undefined,
+  ): Promise<EngineResponse> {
+    return readWhole(await this.open(method, path, body));
+  }
+
+  private open(
+    method: string,
+    path: string,
+    body: string | undefined,
+  ): Promise<http.IncomingMessage> {
     const host = this.options.host;
     const secure = this.options.tls !== undefined && host.kind === 'tcp';
     const headers: http.OutgoingHttpHeaders = {
@@ -191,18 +222,7 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       const request = (secure ? https : http).request(
         { ...target, method, path, headers, agent: this.agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-        },
+        resolve,
       );
       request.on('error', (err: NodeJS.ErrnoException) =>
         reject(new DaemonUnreachableError(host.url, err)),
@@ -210,4 +230,16 @@ export class EngineClient {
       request.end(body);
     });
   }
+}
+
+/** Reads a whole response. */
+function readWhole(res: http.IncomingMessage): Promise<EngineResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('error', reject);
+    res.on('end', () =>
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+    );
+  });
 }

@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The clock's time, epoch milliseconds. Default 2024-06-01T12:00:00Z. */
   readonly now?: number;
+  /** Replaces the frozen clock (e.g. {@link steppingClock} for commands that wait). */
+  readonly clock?: Clock;
 }
 
 /** 2024-06-01T12:00:00Z, the default "now" of CLI tests. */
@@ -39,6 +41,25 @@ export function frozenClock(now: number): Clock {
   };
 }
 
+/**
+ * A clock starting at `now` whose timers fire on the next turn of the event loop and move
+ * time forward by their delay, so a command that waits N seconds (the progress display's
+ * stability window) finishes at once with the same output.
+ */
+export function steppingClock(now: number): Clock {
+  let time = now;
+  return {
+    now: () => time,
+    setTimer: (ms, fn) => {
+      const handle = setImmediate(() => {
+        time += ms;
+        fn();
+      });
+      return () => clearImmediate(handle);
+    },
+  };
+}
+
 /** Runs `shoal <argv>` through `main` with captured output. */
 export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   let stdout = '';
@@ -52,7 +73,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
     stderr: { write: (text) => void (stderr += text) },
     stdin,
     env: { ...(options.host === undefined ? {} : { SHOAL_HOST: options.host }), ...options.env },
-    clock: frozenClock(options.now ?? TEST_NOW),
+    clock: options.clock ?? frozenClock(options.now ?? TEST_NOW),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
