@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Labels } from '../../api/objects/common.ts';
 import type { NodeDescription } from '../../api/objects/node.ts';
+import type { ExecutorDescription } from '../exec/executor.ts';
 
 /** The runtime that runs a node's tasks; published as the engine label `executor`. */
 export type ExecutorKind = 'process' | 'docker';
@@ -35,6 +36,30 @@ export function describeNode(facts: NodeFacts): NodeDescription {
     Engine: {
       EngineVersion: facts.engineVersion,
       Labels: { ...facts.labels, [EXECUTOR_LABEL]: facts.executor },
+    },
+  };
+}
+
+/**
+ * The node description from the executor's own facts (`Executor.describe()`): its resources,
+ * platform, engine version and engine labels, `executor=<kind>` always among them (the
+ * executor's `kind` wins over a label of that name), under the node's `hostname`. Pure.
+ */
+export function describeExecutorNode(
+  hostname: string,
+  kind: ExecutorKind,
+  executor: ExecutorDescription,
+): NodeDescription {
+  return {
+    Hostname: hostname,
+    Platform: { Architecture: executor.platform.Architecture, OS: executor.platform.OS },
+    Resources: {
+      NanoCPUs: executor.resources.NanoCPUs,
+      MemoryBytes: executor.resources.MemoryBytes,
+    },
+    Engine: {
+      EngineVersion: executor.engineVersion,
+      Labels: { ...executor.engineLabels, [EXECUTOR_LABEL]: kind },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_HEARTBEAT_PERIOD, MILLISECOND } from '../../api/defaults.ts';
-import type { NodeDescription } from '../../api/objects/node.ts';
+import type { Node, NodeDescription } from '../../api/objects/node.ts';
 import { notFoundError } from '../../api/resolve.ts';
 import type { CancelTimer, Clock } from '../../base/clock.ts';
 import type { Logger } from '../../base/logger.ts';
@@ -10,6 +10,9 @@ import { clusters, nodes } from '../../store/tables.ts';
 import { caError } from '../ca/ca-errors.ts';
 import { notLeader } from '../controlapi/control-errors.ts';
 import { isRemoved } from '../controlapi/nodes.ts';
+import { LogBroker } from '../logbroker/log-broker.ts';
+import { streamAssignments } from './assignments.ts';
+import { NodeOrphans } from './node-orphans.ts';
 import type { NodeHealthTransition, TrackedNode } from './node-health.ts';
 import {
   DEFAULT_GRACE_MULTIPLIER,
@@ -20,6 +23,8 @@ import {
   jitteredPeriod,
   nextDeadline,
 } from './node-health.ts';
+import type { AssignmentsMessage, TaskStatusUpdate } from './task-rpc-methods.ts';
+import { TaskStatusWriter } from './task-status-writer.ts';
 
 /** Dependencies and policy of a {@link Dispatcher}. */
 export interface DispatcherOptions {
@@ -30,6 +35,8 @@ export interface DispatcherOptions {
   readonly graceMultiplier?: number;
   /** Jitter source for the periods handed out; none gives the exact period. */
   readonly random?: () => number;
+  /** How long a node stays down before its live tasks are orphaned. Default 24 h (Swarm's). */
+  readonly orphanAfterMs?: number;
 }
 
 /** What a heartbeat returns: when the agent must send the next one. */
@@ -43,6 +50,11 @@ export interface HeartbeatResponse {
  * failure"). On start, every node not down becomes `unknown` with twice the grace, as after a
  * Swarm leader change. The period is the cluster's `Spec.Dispatcher.HeartbeatPeriod`
  * (default 5 s). Decisions are node-health.ts; this class owns the timer and the writes.
+ *
+ * It also serves the task path: {@link assignments} streams each node its tasks
+ * (assignments.ts), {@link updateTaskStatus} takes their status reports (task-status-writer.ts),
+ * {@link logs} is the leader's log broker, and a node down for 24 h has its live tasks orphaned
+ * (node-orphans.ts). All of it starts and stops with the dispatcher.
  */
 export class Dispatcher {
   private readonly tracked = new Map<string, TrackedNode>();
@@ -53,10 +65,23 @@ export class Dispatcher {
   private armedFor: number | undefined;
   private running = false;
   private writes: Promise<unknown> = Promise.resolve();
+  /** Aborted when the dispatcher stops, ending every assignments stream. */
+  private streams = new AbortController();
+  private readonly orphans: NodeOrphans;
+  private readonly statuses: TaskStatusWriter;
+  /** The leader's log broker; serves while the dispatcher runs. */
+  readonly logs: LogBroker;
 
   constructor(private readonly options: DispatcherOptions) {
     this.logger = (options.logger ?? silentLogger).child({ component: 'dispatcher' });
     this.grace = options.graceMultiplier ?? DEFAULT_GRACE_MULTIPLIER;
+    const deps = { store: options.store, clock: options.clock, logger: this.logger };
+    this.orphans = new NodeOrphans({
+      ...deps,
+      ...(options.orphanAfterMs === undefined ? {} : { downPeriodMs: options.orphanAfterMs }),
+    });
+    this.statuses = new TaskStatusWriter(deps);
+    this.logs = new LogBroker(deps);
   }
 
   /** The base heartbeat period in milliseconds, from the cluster spec. */
@@ -76,11 +101,15 @@ export class Dispatcher {
     for (const node of this.options.store.all(nodes)) {
       const state = node.Status.State === 'down' ? 'down' : 'unknown';
       this.tracked.set(node.id, { nodeId: node.id, state, deadline });
+      if (state === 'down') this.orphans.nodeDown(node.id);
       if (state === 'unknown') {
         moved.push({ nodeId: node.id, state, message: LEADERSHIP_CHANGE_MESSAGE });
       }
     }
     void this.write(moved);
+    this.streams = new AbortController();
+    this.statuses.start();
+    this.logs.start();
     this.rearm();
   }
 
@@ -94,6 +123,11 @@ export class Dispatcher {
     this.cancelTimer = undefined;
     this.armedFor = undefined;
     this.tracked.clear();
+    this.streams.abort(notLeader());
+    this.orphans.stop();
+    this.logs.stop();
+    // Like node status writes, queued task status writes may never settle off the leader.
+    void this.statuses.stop();
     return Promise.resolve();
   }
 
@@ -108,18 +142,13 @@ export class Dispatcher {
    * Throws `NODE_NOT_FOUND` for an unknown node, `CA_NODE_REMOVED` for a removed one.
    */
   async heartbeat(nodeId: string, description?: NodeDescription): Promise<HeartbeatResponse> {
-    const store = this.options.store;
-    if (!this.running) throw notLeader();
-    if (isRemoved(store, nodeId)) {
-      throw caError('CA_NODE_REMOVED', `Permission denied: node ${nodeId} was removed from swarm`);
-    }
-    const node = store.get(nodes, nodeId);
-    if (!node) throw notFoundError('node', nodeId);
+    const node = this.checkNode(nodeId);
     const periodMs = jitteredPeriod(this.periodMs(), this.options.random);
     const state = this.tracked.get(nodeId)?.state ?? node.Status.State;
     const now = this.options.clock.now();
     const deadline = heartbeatDeadline(now, periodMs, this.grace);
     this.tracked.set(nodeId, { nodeId, state: 'ready', deadline });
+    this.orphans.nodeUp(nodeId);
     const change = heartbeatTransition({ nodeId, state });
     if (change || description) await this.writeOne(change ?? undefined, nodeId, description);
     // A heartbeat only pushes one deadline later, so the armed timer stays right unless this
@@ -127,6 +156,30 @@ export class Dispatcher {
     // heartbeat would cost O(nodes) per heartbeat.
     if (this.armedFor === undefined || deadline < this.armedFor) this.rearm();
     return { periodMs };
+  }
+
+  /**
+   * The assignments stream of `nodeId` (see assignments.ts): ends when `signal` aborts, and
+   * fails with `MANAGER_NOT_LEADER` when the dispatcher stops. Throws `MANAGER_NOT_LEADER`
+   * when stopped, `CA_NODE_REMOVED` / `NODE_NOT_FOUND` for a removed or unknown node.
+   */
+  assignments(nodeId: string, signal: AbortSignal): AsyncIterable<AssignmentsMessage> {
+    this.checkNode(nodeId);
+    const streams = this.streams.signal;
+    const stream = streamAssignments(this.options.store, nodeId, {
+      clock: this.options.clock,
+      signal: AbortSignal.any([signal, streams]),
+    });
+    return (async function* () {
+      yield* stream;
+      if (streams.aborted && !signal.aborted) throw notLeader();
+    })();
+  }
+
+  /** Status reports of `nodeId`'s tasks; see TaskStatusWriter.update. */
+  updateTaskStatus(nodeId: string, updates: readonly TaskStatusUpdate[]): Promise<void> {
+    if (!this.running) return Promise.reject(notLeader());
+    return this.statuses.update(nodeId, updates);
   }
 
   /** Applies the decisions due at the clock's `now`; the timer calls it, tests may too. */
@@ -138,11 +191,24 @@ export class Dispatcher {
     for (const t of transitions) {
       const node = this.tracked.get(t.nodeId);
       if (node) this.tracked.set(t.nodeId, { ...node, state: t.state });
+      if (t.state === 'down') this.orphans.nodeDown(t.nodeId);
       this.logger.info('node is down', { node: t.nodeId, reason: t.message });
     }
     const done = this.write(transitions);
     this.rearm();
     return done;
+  }
+
+  /** The node, if this dispatcher runs and the node is a live member of the cluster. */
+  private checkNode(nodeId: string): Node {
+    const store = this.options.store;
+    if (!this.running) throw notLeader();
+    if (isRemoved(store, nodeId)) {
+      throw caError('CA_NODE_REMOVED', `Permission denied: node ${nodeId} was removed from swarm`);
+    }
+    const node = store.get(nodes, nodeId);
+    if (!node) throw notFoundError('node', nodeId);
+    return node;
   }
 
   private rearm(): void {

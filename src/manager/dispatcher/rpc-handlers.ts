@@ -5,9 +5,11 @@ import { raftMembers } from '../../store/tables.ts';
 import { caError } from '../ca/ca-errors.ts';
 import type { Caller, NodeCaller } from '../rpc/rpc-caller.ts';
 import type { RpcServer } from '../rpc/rpc-server.ts';
-import type { HeartbeatResponse } from './dispatcher.ts';
+import { registerLogRpc } from '../logbroker/log-rpc-handlers.ts';
+import type { Dispatcher, HeartbeatResponse } from './dispatcher.ts';
 import type { ManagersReply } from './rpc-methods.ts';
 import { heartbeatMethod, managersMethod } from './rpc-methods.ts';
+import { registerTaskRpc } from './task-rpc-handlers.ts';
 
 /**
  * What the dispatcher's RPC handlers need of a manager; a `Manager` fits. `heartbeat` throws
@@ -17,10 +19,16 @@ export interface DispatcherRpcHost {
   readonly store: StoreReader;
   readonly raftView: { leader(): NodeId };
   heartbeat(nodeId: string, description?: NodeDescription): Promise<HeartbeatResponse>;
+  /**
+   * The running dispatcher (undefined off the leader). When the host has this method, the
+   * task and log methods are served too (task-rpc-handlers.ts, ../logbroker).
+   */
+  dispatcher?(): Dispatcher | undefined;
 }
 
 /**
- * Registers `dispatcher.heartbeat` and `dispatcher.managers` on `rpc`, answered by `host`.
+ * Registers `dispatcher.heartbeat` and `dispatcher.managers` on `rpc`, answered by `host`, and
+ * when `host` offers `dispatcher()` the assignments, status and log methods.
  * The node a heartbeat is for is always the caller's verified certificate identity; bodies
  * never name it. Throws if the names are already registered.
  */
@@ -34,6 +42,11 @@ export function registerDispatcherRpc(rpc: RpcServer, host: DispatcherRpcHost): 
     certifiedNode(caller);
     return managersOf(host.store, host.raftView.leader());
   });
+  if (host.dispatcher !== undefined) {
+    const dispatcher = (): Dispatcher | undefined => host.dispatcher?.();
+    registerTaskRpc(rpc, dispatcher);
+    registerLogRpc(rpc, () => dispatcher()?.logs);
+  }
 }
 
 /**

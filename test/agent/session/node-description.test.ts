@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeNode, localNodeFacts } from '../../../src/agent/session/node-description.ts';
+import {
+  describeExecutorNode,
+  describeNode,
+  localNodeFacts,
+} from '../../../src/agent/session/node-description.ts';
 
 test('describeNode: platform, nano-CPUs, memory, engine version and the executor label', () => {
   const description = describeNode({
@@ -27,4 +31,19 @@ test('localNodeFacts reads this machine', () => {
   assert.ok(facts.hostname.length > 0);
   assert.ok(facts.cpus >= 1 && facts.memoryBytes > 0);
   assert.notEqual(facts.architecture, 'x64');
+});
+
+test("describeExecutorNode: the executor's facts, and its kind as the executor label", () => {
+  const description = describeExecutorNode('box', 'docker', {
+    engineLabels: { executor: 'process', zone: 'a' },
+    resources: { NanoCPUs: 2e9, MemoryBytes: 1024 },
+    platform: { OS: 'linux', Architecture: 'aarch64' },
+    engineVersion: '24.0.7',
+  });
+  assert.deepEqual(description, {
+    Hostname: 'box',
+    Platform: { Architecture: 'aarch64', OS: 'linux' },
+    Resources: { NanoCPUs: 2e9, MemoryBytes: 1024 },
+    Engine: { EngineVersion: '24.0.7', Labels: { executor: 'docker', zone: 'a' } },
+  });
 });
