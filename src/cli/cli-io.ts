@@ -33,9 +33,21 @@ export function processIO(): CliIO {
     stderr: { write: (text) => void process.stderr.write(text) },
     stdin: process.stdin,
     env: process.env,
-    clock: new SystemClock(),
+    clock: cliClock,
   };
 }
+
+/**
+ * The system clock with timers that keep the process alive (the base `SystemClock`'s do not):
+ * a command that polls (progress displays, `swarm ca --rotate`) must not exit between polls.
+ */
+const cliClock: Clock = {
+  now: () => new SystemClock().now(),
+  setTimer: (ms, fn) => {
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  },
+};
 
 /**
  * Reads a secret the way docker's `readKey` does: on a terminal, writes `prompt` to

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { SystemClock } from '../base/clock.ts';
 import { ShoalError } from '../base/errors.ts';
@@ -12,6 +13,7 @@ import {
 } from './config.ts';
 import type { DaemonFlags } from './config.ts';
 import { Daemon } from './daemon.ts';
+import { addDemoCommand } from './demo/demo-command.ts';
 
 /**
  * Runs a daemon until SIGTERM or SIGINT, then stops it cleanly. Resolves with the exit code:
@@ -30,6 +32,7 @@ export async function runDaemon(flags: DaemonFlags): Promise<number> {
     clock: new SystemClock(),
     logger,
     identity: { version: shoalVersion() },
+    ...(config.raftTickMs === undefined ? {} : { swarmTiming: { tickMs: config.raftTickMs } }),
   });
   try {
     await daemon.start();
@@ -48,7 +51,10 @@ export async function runDaemon(flags: DaemonFlags): Promise<number> {
   return 0;
 }
 
-/** Adds `shoal daemon` with dockerd-style flags to the CLI program. */
+/**
+ * Adds `shoal daemon` with dockerd-style flags to the CLI program, and beside it `shoal demo`
+ * (a local three-node swarm of daemons, see `demo/`).
+ */
 export function addDaemonCommand(program: Command): void {
   program
     .command('daemon')
@@ -65,9 +71,12 @@ export function addDaemonCommand(program: Command): void {
     .option('--hostname <name>', 'node hostname (default: the machine name)')
     .option('--executor <kind>', 'docker, process or auto', 'auto')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    // Test timing: shorter ticks give sub-second elections to process-level cluster tests.
+    .addOption(new Option('--raft-tick-ms <ms>', 'milliseconds per Raft tick (tests)').hideHelp())
     .action(async (flags: DaemonFlags) => {
       const code = await runDaemon(flags);
       // runDaemon has already said why; the CLI only carries the exit code out.
       if (code !== 0) throw new CliError('', code);
     });
+  addDemoCommand(program);
 }

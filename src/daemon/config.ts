@@ -26,6 +26,11 @@ export interface DaemonConfig {
   readonly hostname: string;
   readonly executor: ExecutorKind;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Milliseconds per Raft tick of this node's manager (hidden `--raft-tick-ms`, for tests);
+   * absent means the RaftNode's default. Elections take 10–20 ticks.
+   */
+  readonly raftTickMs?: number;
 }
 
 /** The flags as commander hands them over (all strings or booleans, nothing validated). */
@@ -42,6 +47,7 @@ export interface DaemonFlags {
   readonly hostname?: string;
   readonly executor?: string;
   readonly logLevel?: string;
+  readonly raftTickMs?: string;
 }
 
 export const DEFAULT_DATA_DIR = '/var/lib/shoal';
@@ -112,6 +118,21 @@ function parseApiTcp(flags: DaemonFlags): DaemonConfig['apiTcp'] {
   return { host, port, tls };
 }
 
+/** Bounds of `--raft-tick-ms`: below 5 ms timers dominate; above 10 s elections take minutes. */
+const RAFT_TICK_MS = { min: 5, max: 10_000 } as const;
+
+function parseRaftTick(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < RAFT_TICK_MS.min || ms > RAFT_TICK_MS.max) {
+    throw invalid(
+      '--raft-tick-ms',
+      `--raft-tick-ms must be a whole number of milliseconds between ${RAFT_TICK_MS.min} and ${RAFT_TICK_MS.max}, not "${text}"`,
+    );
+  }
+  return ms;
+}
+
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw invalid(field, `${field} must be one of ${allowed.join(', ')}, not "${value}"`);
@@ -127,6 +148,7 @@ export function daemonConfigFrom(flags: DaemonFlags): DaemonConfig {
     parseHostPort('--advertise-addr', flags.advertiseAddr, DEFAULT_CLUSTER_PORT);
   }
   const apiTcp = parseApiTcp(flags);
+  const raftTickMs = parseRaftTick(flags.raftTickMs);
   return {
     dataDir: flags.dataDir ?? DEFAULT_DATA_DIR,
     apiSocket: flags.apiSocket ?? DEFAULT_API_SOCKET,
@@ -145,5 +167,6 @@ export function daemonConfigFrom(flags: DaemonFlags): DaemonConfig {
       'warn',
       'error',
     ] as const),
+    ...(raftTickMs === undefined ? {} : { raftTickMs }),
   };
 }

@@ -1,3 +1,8 @@
+import { registerServiceRoutes } from '../server/routes/services.ts';
+import { registerTaskRoutes } from '../server/routes/tasks.ts';
+import { DaemonServices } from './swarm/daemon-services.ts';
+import { chooseExecutor } from './executor-choice.ts';
+import type { ExecutorFactory } from './executor-choice.ts';
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import type { Clock } from '../base/clock.ts';
@@ -69,7 +74,13 @@ export class Daemon {
     this.lock = await lockDataDir(this.config.dataDir);
     try {
       this.nodeState = await loadNodeState(this.lock.layout.stateFile);
-      const swarm = this.newSwarm(this.lock.layout);
+      const executor = await chooseExecutor(this.config.executor, {
+        dataDir: this.config.dataDir,
+        hostname: this.config.hostname,
+        clock: this.deps.clock,
+        logger: log,
+      });
+      const swarm = this.newSwarm(this.lock.layout, executor.factory);
       this.swarmLifecycle = swarm;
       await swarm.resume();
       const router = new Router();
@@ -81,6 +92,13 @@ export class Daemon {
       });
       registerSwarmRoutes(router, swarm);
       registerNodeRoutes(router, swarm);
+      const services = new DaemonServices({
+        manager: () => swarm.requireManager(),
+        randomBytes: systemRandomBytes,
+        subscribeLogs: (selector, signal) => swarm.subscribeLogs(selector, signal),
+      });
+      registerServiceRoutes(router, services);
+      registerTaskRoutes(router, services);
       const tcp = await tcpOptions(this.config);
       this.server = new ApiServer(
         {
@@ -112,7 +130,7 @@ export class Daemon {
     return this.swarmLifecycle;
   }
 
-  private newSwarm(layout: DataDirLayout): DaemonSwarm {
+  private newSwarm(layout: DataDirLayout, executorFor: ExecutorFactory): DaemonSwarm {
     const timing = this.deps.swarmTiming;
     return new DaemonSwarm(
       {
@@ -125,6 +143,7 @@ export class Daemon {
         interfaces: networkInterfaces,
         leaderTimeoutMs: timing?.leaderTimeoutMs ?? 10_000,
         engineVersion: this.deps.identity.version,
+        executorFor,
         ...(timing?.tickMs === undefined ? {} : { tickMs: timing.tickMs }),
       },
       {

@@ -10,6 +10,9 @@ import type { RaftStorage } from '../raft/storage/types.ts';
 import type { Transport } from '../raft/transport/types.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { clusterTables } from '../store/tables.ts';
+import { systemRandomBytes } from './ca/random-bytes.ts';
+import type { RandomBytes } from './ca/random-bytes.ts';
+import { Orchestration } from './orchestration.ts';
 import { notLeader } from './controlapi/control-errors.ts';
 import { Dispatcher } from './dispatcher/dispatcher.ts';
 import type { HeartbeatResponse } from './dispatcher/dispatcher.ts';
@@ -38,6 +41,8 @@ export interface ManagerOptions {
    * leader dropped would otherwise wait forever.
    */
   readonly proposalTimeoutMs?: number;
+  /** Entropy for task IDs made by the orchestrators; default node:crypto. */
+  readonly randomBytes?: RandomBytes;
   /**
    * Called on every applied membership change with the member's address (the change's
    * context), so a network transport can learn where to reach new members.
@@ -72,7 +77,8 @@ export class Manager {
   readonly raftView: RaftView;
   private readonly logger: Logger;
   private leaderComponents:
-    { dispatcher: Dispatcher; membership: MembershipReconciler } | undefined;
+    | { dispatcher: Dispatcher; membership: MembershipReconciler; orchestration: Orchestration }
+    | undefined;
   private transitions: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -162,6 +168,27 @@ export class Manager {
     };
   }
 
+  /**
+   * Waits until this manager's store holds everything the leader had committed when the call
+   * was made (a ReadIndex barrier), so a read on a follower sees the writes acknowledged
+   * before it. Without a leader, or when the barrier takes longer than `timeoutMs`, it gives
+   * up quietly: reads still answer from the local store when quorum is lost, as Docker's do.
+   */
+  async readBarrier(timeoutMs = 2000): Promise<void> {
+    if (this.raft.leader() === 0 || this.isLeader()) return;
+    const controller = new AbortController();
+    const cancel = this.deps.clock.setTimer(timeoutMs, () =>
+      controller.abort(new Error('read barrier timed out')),
+    );
+    try {
+      await this.raft.readBarrier(controller.signal);
+    } catch {
+      // Stale but available beats unavailable for reads.
+    } finally {
+      cancel();
+    }
+  }
+
   /** Proposes `payload`, failing with `RAFT_PROPOSAL_TIMEOUT` after `ms` on the Raft clock. */
   private async proposeWithin(payload: Uint8Array, ms: number): Promise<number> {
     const controller = new AbortController();
@@ -207,10 +234,16 @@ export class Manager {
       logger: this.logger,
       ...this.options.membership,
     });
-    this.leaderComponents = { dispatcher, membership };
+    const orchestration = new Orchestration(this.store, {
+      clock,
+      logger: this.logger,
+      randomBytes: this.options.randomBytes ?? systemRandomBytes,
+    });
+    this.leaderComponents = { dispatcher, membership, orchestration };
     this.logger.info('became leader: starting leader-only components');
     dispatcher.start();
     membership.start();
+    orchestration.start();
     return Promise.resolve();
   }
 
@@ -219,6 +252,10 @@ export class Manager {
     if (!components) return;
     this.leaderComponents = undefined;
     this.logger.info('lost leadership: stopping leader-only components');
-    await Promise.all([components.dispatcher.stop(), components.membership.stop()]);
+    await Promise.all([
+      components.dispatcher.stop(),
+      components.membership.stop(),
+      components.orchestration.stop(),
+    ]);
   }
 }

@@ -23,11 +23,23 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** How a {@link DaemonProcess} runs. */
+export interface DaemonProcessOptions {
+  /** The cluster address (fixed, so a restart comes back on it). */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** Run inside this network namespace (`/var/run/netns/NAME`, entered with nsenter). */
+  readonly netns?: string;
+  /** `--raft-tick-ms`; default the daemon's own. */
+  readonly raftTickMs?: number;
+}
+
 /**
  * One `shoal daemon` child process on its own dir (`data/`, `shoal.sock`) and fixed cluster
- * port, so a restart comes back on the same address. The dir must be tracked by the caller;
- * each started child is registered in `tracker` (SIGTERM, then SIGKILL, at dispose).
- * `start()` after `kill()` or `stop()` starts a new child on the same dir and port.
+ * address, so a restart comes back on the same address; in its own network namespace when
+ * given one (the API socket is a file, so the test reaches it from any namespace). The dir
+ * must be tracked by the caller; each started child is registered in `tracker` by pid
+ * (SIGTERM, then SIGKILL, at dispose). `start()` after `kill()` or `stop()` starts a new
+ * child on the same dir and address.
  */
 export class DaemonProcess {
   readonly api: ApiClient;
@@ -37,15 +49,20 @@ export class DaemonProcess {
   constructor(
     readonly hostname: string,
     readonly dir: string,
-    readonly listenPort: number,
+    private readonly options: DaemonProcessOptions,
     private readonly tracker: ResourceTracker,
   ) {
     this.api = new ApiClient(join(dir, 'shoal.sock'));
   }
 
-  /** The cluster address peers dial (`127.0.0.1:PORT`). */
+  /** The cluster address peers dial (`HOST:PORT`). */
   get listenAddr(): string {
-    return `127.0.0.1:${this.listenPort}`;
+    return `${this.options.listen.host}:${this.options.listen.port}`;
+  }
+
+  /** The cluster port. */
+  get listenPort(): number {
+    return this.options.listen.port;
   }
 
   /** Whether the current child is running. */
@@ -53,6 +70,11 @@ export class DaemonProcess {
     return (
       this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
     );
+  }
+
+  /** The current child's pid, if one was started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** The child's stderr so far (for failure messages). */
@@ -63,26 +85,32 @@ export class DaemonProcess {
   /** Spawns the daemon and returns at once (the API answers later). Throws if running. */
   start(): void {
     if (this.running) throw new Error(`${this.hostname} is already running`);
-    const child = spawn(
-      process.execPath,
-      [
-        bin,
-        'daemon',
-        '--data-dir',
-        join(this.dir, 'data'),
-        '--api-socket',
-        this.api.socketPath,
-        '--listen-addr',
-        this.listenAddr,
-        '--hostname',
-        this.hostname,
-        '--executor',
-        'process',
-        '--log-level',
-        'warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const args = [
+      bin,
+      'daemon',
+      '--data-dir',
+      join(this.dir, 'data'),
+      '--api-socket',
+      this.api.socketPath,
+      '--listen-addr',
+      this.listenAddr,
+      '--hostname',
+      this.hostname,
+      '--executor',
+      'process',
+      '--log-level',
+      'warn',
+      ...(this.options.raftTickMs === undefined
+        ? []
+        : ['--raft-tick-ms', String(this.options.raftTickMs)]),
+    ];
+    const netns = this.options.netns;
+    // nsenter execs node in place, so the tracked pid is the daemon's own.
+    const [command, argv] =
+      netns === undefined
+        ? [process.execPath, args]
+        : ['nsenter', [`--net=/var/run/netns/${netns}`, '--', process.execPath, ...args]];
+    const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       // Keep the tail only: a long run must not grow memory without bound.
       this.stderrText = (this.stderrText + chunk).slice(-20_000);

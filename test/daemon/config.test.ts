@@ -81,3 +81,18 @@ test('parseHostPort takes IPv6 in brackets and a default port', () => {
   assert.deepEqual(parseHostPort('x', '10.0.0.1', 2377), { host: '10.0.0.1', port: 2377 });
   assert.throws(() => parseHostPort('x', '10.0.0.1'), /needs a port/);
 });
+
+test('--raft-tick-ms is optional, a whole number of milliseconds within bounds', () => {
+  assert.equal(daemonConfigFrom({}).raftTickMs, undefined);
+  assert.equal(daemonConfigFrom({ raftTickMs: '50' }).raftTickMs, 50);
+  for (const bad of ['0', '4', '2.5', 'fast', '10001']) {
+    assert.throws(
+      () => daemonConfigFrom({ raftTickMs: bad }),
+      (err: unknown) =>
+        err instanceof ShoalError &&
+        err.field === '--raft-tick-ms' &&
+        /between 5 and 10000/.test(err.message),
+      bad,
+    );
+  }
+});

@@ -125,9 +125,9 @@ export class DaemonServices implements ServiceBackend {
     return { tty, messages: this.options.subscribeLogs(selector, signal) };
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw into a rejection
   private async read<R>(fn: (reader: StoreReader) => R): Promise<R> {
     const manager = this.options.manager();
+    await manager.readBarrier();
     return manager.store.view(fn);
   }
 

@@ -1,3 +1,5 @@
+import type { TaskLogMessage, TaskLogSelector } from '../../api/objects/log-message.ts';
+import { join } from 'node:path';
 import type { Filters } from '../../api/filters.ts';
 import type { EngineSwarm, SwarmSpec } from '../../api/objects/cluster.ts';
 import { toEngineClusterInfo } from '../../api/objects/cluster.ts';
@@ -19,16 +21,16 @@ import type {
 import type { SwarmInfo, SwarmInfoProvider, SwarmPingStatus } from '../../server/swarm-info.ts';
 import { inactiveSwarmInfo } from '../../server/swarm-info.ts';
 import type { TlsIdentity } from '../../manager/ca/tls-identity.ts';
+import { swarmLocked, swarmNotLocked } from '../../manager/ca/ca-errors.ts';
+import { ShoalError } from '../../base/errors.ts';
 import type { NodeState, SwarmMembership } from '../node-state.ts';
 import type { ManagerRuntime } from './manager-runtime.ts';
 import { NodeAgent } from './node-agent.ts';
-import {
-  leaveNeedsForce,
-  notInSwarm,
-  notSwarmManager,
-  swarmFeatureMissing,
-  workerNotManager,
-} from './swarm-errors.ts';
+import { notInSwarm, notSwarmManager, workerNotManager } from './swarm-errors.ts';
+import { leaveRaft, leaveRefusal } from './manager-leave.ts';
+import { forceNewCluster } from './swarm-force-new-cluster.ts';
+import { completePendingRenewal } from './certificate-renewer.ts';
+import { RoleFollower, resumeRole } from './role-change.ts';
 import { joinSwarm, loadWorkerIdentity } from './swarm-join.ts';
 import { initSwarm, removeSwarmFiles, resumeSwarm } from './swarm-start.ts';
 import type { SwarmStartContext } from './swarm-start.ts';
@@ -50,7 +52,10 @@ export interface NodeStateAccess {
 export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
   private runtime: ManagerRuntime | undefined;
   private agent: NodeAgent | undefined;
+  private follower: RoleFollower | undefined;
   private lifecycle: Promise<unknown> = Promise.resolve();
+  /** True while this manager waits for `swarm unlock` (autolock on, restarted). */
+  private locked = false;
 
   constructor(
     private readonly ctx: SwarmStartContext,
@@ -60,15 +65,15 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
   /** Restarts into the membership `state.json` records, if any (called once by `Daemon.start`). */
   resume(): Promise<void> {
     return this.serially(async () => {
-      const membership = this.state.current().swarm;
-      if (membership === null) return;
+      const recorded = this.state.current().swarm;
+      if (recorded === null) return;
+      await completePendingRenewal(this.ctx.layout.certificates);
+      const membership = await resumeRole(recorded, this.ctx);
+      if (membership !== recorded) await this.saveMembership(membership);
       if (membership.role === 'manager') {
-        const runtime = await resumeSwarm(membership, this.ctx);
-        this.runtime = runtime;
-        this.startAgent(membership, () => runtime.identity);
+        if (!(await this.resumeManager(membership))) return;
       } else {
-        const identity = await loadWorkerIdentity(membership, this.ctx);
-        this.startAgent(membership, () => identity);
+        this.startMember(membership, await loadWorkerIdentity(membership, this.ctx));
       }
       this.ctx.logger.info('rejoined swarm', {
         nodeId: membership.nodeId,
@@ -96,9 +101,18 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     return this.runtime;
   }
 
+  /**
+   * `swarm init`. On a node already in a swarm it is refused (`SWARM_EXISTS`) unless
+   * `ForceNewCluster` is set on a manager: then the manager restarts as the only member of its
+   * cluster with all its state (see `forceNewCluster`); a worker is refused as Docker does.
+   */
   init(request: SwarmInitRequest): Promise<string> {
     return this.serially(async () => {
-      if (this.state.current().swarm !== null) throw swarmExists();
+      const existing = this.state.current().swarm;
+      if (existing !== null) {
+        if (request.ForceNewCluster !== true) throw swarmExists();
+        return this.forceNewClusterFrom(existing);
+      }
       const started = await initSwarm(request, this.ctx);
       try {
         await this.saveMembership(started.membership);
@@ -109,7 +123,7 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
       }
       const runtime = started.runtime;
       this.runtime = runtime;
-      this.startAgent(started.membership, () => runtime.identity);
+      this.startMember(started.membership, runtime.identity);
       this.ctx.logger.info('initialised swarm', {
         nodeId: started.membership.nodeId,
         clusterId: started.membership.clusterId,
@@ -137,7 +151,7 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
         throw err;
       }
       this.runtime = joined.runtime;
-      this.startAgent(joined.membership, joined.identity);
+      this.startMember(joined.membership, joined.identity());
       this.ctx.logger.info('joined swarm', {
         nodeId: joined.membership.nodeId,
         clusterId: joined.membership.clusterId,
@@ -146,11 +160,19 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     });
   }
 
+  /**
+   * `swarm leave`. A manager needs `force` (else Docker's warning, see `leaveRefusal`); with
+   * it, a manager that is not the last first asks the cluster to take it out of Raft (see
+   * `leaveRaft`), so the others keep a majority of the right size. Then everything stops and
+   * the swarm files are removed.
+   */
   leave(force: boolean): Promise<void> {
     return this.serially(async () => {
       const membership = this.state.current().swarm;
       if (membership === null) throw notInSwarm();
-      if (membership.role === 'manager' && !force) throw leaveNeedsForce();
+      if (membership.role === 'manager') await this.leaveAsManager(membership, force);
+      // A node that leaves stops and removes its tasks, as Docker's does.
+      await this.agent?.stop({ removeTasks: true });
       await this.stopComponents();
       await removeSwarmFiles(this.ctx.layout);
       await this.saveMembership(null);
@@ -158,8 +180,21 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     });
   }
 
-  unlock(_unlockKey: string): Promise<void> {
-    return Promise.reject(swarmFeatureMissing('swarm unlock (autolock)'));
+  /**
+   * `swarm unlock`: starts a manager that came up locked with `unlockKey`. Rejects with
+   * `SWARM_NOT_LOCKED` (409) on a manager that is not locked, `SWARM_NOT_MEMBER` outside a
+   * swarm, `SWARM_NOT_MANAGER` on a worker (Docker's texts), and `UNLOCK_KEY_INVALID` (401) for a key that does not open this manager's keys
+   * (it then stays locked).
+   */
+  unlock(unlockKey: string): Promise<void> {
+    return this.serially(async () => {
+      const membership = this.state.current().swarm;
+      if (membership === null) throw notInSwarm();
+      if (membership.role !== 'manager') throw workerNotManager();
+      if (!this.isLocked()) throw swarmNotLocked();
+      await this.resumeManager(membership, unlockKey);
+      this.ctx.logger.info('unlocked swarm', { nodeId: membership.nodeId });
+    });
   }
 
   inspect(): Promise<EngineSwarm> {
@@ -195,12 +230,23 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
   pingStatus(): SwarmPingStatus {
     const membership = this.state.current().swarm;
     if (membership === null) return 'inactive';
+    if (this.isLocked()) return 'locked';
     return membership.role === 'manager' ? 'active/manager' : 'active/worker';
   }
 
   swarmInfo(): SwarmInfo {
     const membership = this.state.current().swarm;
     if (membership === null) return inactiveSwarmInfo;
+    if (this.isLocked()) {
+      return {
+        NodeID: membership.nodeId,
+        NodeAddr: hostOfAddr(membership.advertiseAddr),
+        LocalNodeState: 'locked',
+        Error: swarmLocked().message,
+        ControlAvailable: false,
+        RemoteManagers: remoteOf(membership),
+      };
+    }
     const base = {
       NodeID: membership.nodeId,
       NodeAddr: hostOfAddr(membership.advertiseAddr),
@@ -217,10 +263,30 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
   private manager(): Manager {
     const manager = this.runtime?.manager;
     if (manager !== undefined) return manager;
+    if (this.isLocked()) throw swarmLocked();
     throw this.state.current().swarm === null ? notSwarmManager() : workerNotManager();
   }
 
+  /**
+   * The local manager for the service and task routes; throws the same 503s as the swarm
+   * routes off a manager (outside a swarm, on a worker, while locked).
+   */
+  requireManager(): Manager {
+    return this.manager();
+  }
+
+  /** Task logs through this manager (see `ManagerRuntime.subscribeLogs`); 503s off a manager. */
+  subscribeLogs(selector: TaskLogSelector, signal: AbortSignal): AsyncIterable<TaskLogMessage> {
+    const runtime = this.runtime;
+    if (runtime === undefined) {
+      this.manager();
+      throw workerNotManager();
+    }
+    return runtime.subscribeLogs(selector, signal);
+  }
+
   private startAgent(membership: SwarmMembership, identity: () => TlsIdentity): void {
+    const executorFor = this.ctx.executorFor;
     const agent = new NodeAgent(
       {
         clusterId: membership.clusterId,
@@ -231,6 +297,8 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
             : membership.managers,
         hostname: this.ctx.config.hostname,
         engineVersion: this.ctx.engineVersion,
+        ...(executorFor === undefined ? {} : { executor: () => executorFor(membership.nodeId) }),
+        workerDir: join(this.ctx.layout.root, 'worker'),
       },
       { clock: this.ctx.clock, logger: this.ctx.logger, random: this.ctx.random },
     );
@@ -238,18 +306,46 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     agent.start();
   }
 
+  /**
+   * Starts what every member runs: the {@link RoleFollower} (certificate renewal, and the
+   * node's role following the cluster's records) and the agent presenting its identity.
+   */
+  private startMember(membership: SwarmMembership, identity: TlsIdentity): void {
+    const follower = new RoleFollower(
+      membership,
+      identity,
+      {
+        membership: () => this.state.current().swarm,
+        runtime: () => this.runtime,
+        setRuntime: (runtime) => {
+          this.runtime = runtime;
+        },
+        saveMembership: (next) => this.saveMembership(next),
+        leader: () => this.agent?.status().manager,
+        serially: (task) => this.serially(task),
+      },
+      this.ctx,
+    );
+    this.follower = follower;
+    this.startAgent(membership, () => follower.identity());
+    follower.start();
+  }
+
   private async stopComponents(): Promise<void> {
+    const follower = this.follower;
     const agent = this.agent;
     const runtime = this.runtime;
+    this.follower = undefined;
     this.agent = undefined;
     this.runtime = undefined;
+    await follower?.stop();
     await agent?.stop();
     await runtime?.stop();
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw into a rejection
   private async read<R>(fn: (reader: StoreReader, manager: Manager) => R): Promise<R> {
     const manager = this.manager();
+    await manager.readBarrier();
     return manager.store.view((reader) => fn(reader, manager));
   }
 
@@ -270,6 +366,75 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     const run = this.lifecycle.then(task, task);
     this.lifecycle = run.catch(() => undefined);
     return run;
+  }
+
+  /** The manager's part of {@link DaemonSwarm.leave}, before anything stops. */
+  private async leaveAsManager(membership: SwarmMembership, force: boolean): Promise<void> {
+    const manager = this.runtime?.manager;
+    if (!force) throw leaveRefusal(manager);
+    if (manager === undefined) return;
+    await leaveRaft(manager, membership.nodeId, { clock: this.ctx.clock, logger: this.ctx.logger });
+  }
+
+  /**
+   * `init --force-new-cluster` of a member: see {@link DaemonSwarm.init}. The manager keeps its
+   * listen and advertise addresses (the request's are not applied). On failure the manager is
+   * resumed from what its data dir holds, and the error is thrown.
+   */
+  private async forceNewClusterFrom(membership: SwarmMembership): Promise<string> {
+    if (membership.role !== 'manager') throw workerNotManager();
+    // Autolock seals the manager keys under the unlock key: the restart needs it again.
+    const unlockKey = this.manager().store.view((r) => r.all(clusters)[0]?.UnlockKey);
+    await this.stopComponents();
+    let started;
+    try {
+      started = await forceNewCluster(membership, this.ctx, unlockKey);
+    } catch (err) {
+      // Come back as whatever the data dir now holds rather than stay stopped.
+      await this.resumeManager(membership, unlockKey).catch(() => false);
+      throw err;
+    }
+    const runtime = started.runtime;
+    this.runtime = runtime;
+    await this.saveMembership(started.membership);
+    this.startMember(started.membership, runtime.identity);
+    this.ctx.logger.info('forced a new cluster', {
+      nodeId: membership.nodeId,
+      clusterId: membership.clusterId,
+    });
+    return membership.nodeId;
+  }
+
+  /**
+   * Starts the manager of `membership` from disk (with `unlockKey` when autolock sealed its
+   * keys) and its agent. Resolves false, with the node marked locked and nothing started,
+   * when the keys need an unlock key and none was given.
+   */
+  private async resumeManager(membership: SwarmMembership, unlockKey?: string): Promise<boolean> {
+    let runtime: ManagerRuntime;
+    try {
+      runtime = await resumeSwarm(membership, this.ctx, unlockKey);
+    } catch (err) {
+      if (unlockKey === undefined && err instanceof ShoalError && err.code === 'SWARM_LOCKED') {
+        this.locked = true;
+        this.ctx.logger.warn('swarm is locked: run "swarm unlock" with the unlock key', {
+          nodeId: membership.nodeId,
+        });
+        return false;
+      }
+      throw err;
+    }
+    this.locked = false;
+    this.runtime = runtime;
+    this.startMember(membership, runtime.identity);
+    return true;
+  }
+
+  /** A manager member whose keys wait for the unlock key (nothing of the swarm runs). */
+  private isLocked(): boolean {
+    return (
+      this.locked && this.runtime === undefined && this.state.current().swarm?.role === 'manager'
+    );
   }
 }
 

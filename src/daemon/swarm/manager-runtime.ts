@@ -1,3 +1,6 @@
+import type { TaskLogMessage, TaskLogSelector } from '../../api/objects/log-message.ts';
+import { notLeader } from '../../manager/controlapi/control-errors.ts';
+import { subscribeLogsMethod } from '../../manager/logbroker/log-rpc-methods.ts';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../base/atomic-file.ts';
@@ -9,6 +12,8 @@ import type { TlsIdentity } from '../../manager/ca/tls-identity.ts';
 import { isRemoved } from '../../manager/controlapi/nodes.ts';
 import { registerDispatcherRpc } from '../../manager/dispatcher/rpc-handlers.ts';
 import { registerJoinRpc } from '../../manager/join/join-rpc.ts';
+import { registerRaftJoinRpc } from '../../manager/join/raft-join-rpc.ts';
+import type { ManagerKeyring } from '../../manager/keys/manager-keyring.ts';
 import { Manager } from '../../manager/manager.ts';
 import { ClusterListener } from '../../manager/rpc/cluster-listener.ts';
 import type { ClusterPolicy } from '../../manager/rpc/cluster-listener.ts';
@@ -30,6 +35,12 @@ export interface ManagerRuntimeOptions {
   readonly listen: { readonly host: string; readonly port: number };
   /** Raft WAL and snapshots. */
   readonly raftDir: string;
+  /**
+   * This manager's keys: the Raft storage is encrypted under its DEK, and it follows the
+   * cluster record (unlock key, root CA key) while the manager runs. Without one the Raft data
+   * is written in clear (tests of other layers only; the daemon always gives one).
+   */
+  readonly keyring?: ManagerKeyring;
   /** True for `swarm init` (bootstrap an empty log with this member as the only voter). */
   readonly bootstrap: boolean;
   /** Raft tick; default the RaftNode's. */
@@ -62,8 +73,8 @@ export interface ManagerRuntimeDeps {
  * {@link ManagerRuntime.start}; `stop` closes all of it (idempotent). Peers learnt from the
  * store's Raft members (after a restart) and from applied membership changes are dialled at
  * the address they were admitted with. The RPC server answers the dispatcher (heartbeats) and
- * the CA (`getRootCA`, `join`, `renewCertificate`); a follower proxies joins to the leader
- * over its own mutual-TLS client.
+ * the CA (`getRootCA`, `join`, `renewCertificate`) and promoted nodes (`raftJoin`); a follower
+ * proxies joins to the leader over its own mutual-TLS client.
  */
 export class ManagerRuntime {
   private stopping: Promise<void> | undefined;
@@ -76,6 +87,7 @@ export class ManagerRuntime {
     private readonly leaderClient: RpcClient,
     /** The RPC server behind the cluster listener's `h2` protocol; register methods here. */
     readonly rpc: RpcServer,
+    private readonly keyring: ManagerKeyring | undefined,
   ) {}
 
   /**
@@ -107,7 +119,12 @@ export class ManagerRuntime {
     const current: CurrentIdentity = { identity: options.identity, clusterId: options.clusterId };
     let manager: Manager | undefined;
     const memberNode = (raftId: number): string | undefined =>
-      manager?.store.view((r) => r.get(raftMembers, String(raftId))?.NodeID);
+      manager?.store.view((r) => {
+        // A removed member (after `--force-new-cluster`, or a demotion) must not be heard again:
+        // it could carry the old membership back in.
+        const member = r.get(raftMembers, String(raftId));
+        return member === undefined || member.Removed === true ? undefined : member.NodeID;
+      });
     const policy: ClusterPolicy = {
       get clusterId() {
         return current.clusterId;
@@ -147,7 +164,10 @@ export class ManagerRuntime {
         {
           raftId: options.raftId,
           ...(options.bootstrap ? { bootstrap: [options.raftId] } : {}),
-          storage: new FileStorage(options.raftDir),
+          storage: new FileStorage(
+            options.raftDir,
+            options.keyring === undefined ? {} : { cipher: options.keyring.cipher },
+          ),
           transport,
           ...(options.tickMs === undefined ? {} : { raft: { tickMs: options.tickMs } }),
           onConfChange: (change, _state, addr) => {
@@ -159,12 +179,14 @@ export class ManagerRuntime {
         { clock: deps.clock, random: deps.random, logger },
       );
       await manager.start();
+      options.keyring?.follow(manager.store);
       registerDispatcherRpc(rpc, manager);
       registerJoinRpc(rpc, manager, {
         clock: deps.clock,
         randomBytes: deps.randomBytes,
         leaderClient,
       });
+      registerRaftJoinRpc(rpc, manager);
       for (const peer of options.peers ?? []) {
         if (peer.raftId !== options.raftId) transport.setPeer(peer.raftId, peer.addr);
       }
@@ -173,9 +195,18 @@ export class ManagerRuntime {
           transport.setPeer(member.RaftID, member.Addr);
         }
       }
-      return new ManagerRuntime(manager, listener, transport, current, leaderClient, rpc);
+      return new ManagerRuntime(
+        manager,
+        listener,
+        transport,
+        current,
+        leaderClient,
+        rpc,
+        options.keyring,
+      );
     } catch (err) {
       leaderClient.close();
+      await options.keyring?.stop();
       await manager?.stop();
       await transport.close();
       await listener.close();
@@ -208,10 +239,45 @@ export class ManagerRuntime {
     });
   }
 
-  /** Stops the manager (and with it Raft and the storage), the transport, then the listener. */
+  /**
+   * Task logs for `service logs` / `task logs` served by this manager: the leader reads its
+   * own log broker; a follower streams the leader's (`logs.subscribe`). Without a leader the
+   * stream fails with Docker's no-leader text.
+   */
+  async *subscribeLogs(
+    selector: TaskLogSelector,
+    signal: AbortSignal,
+  ): AsyncIterable<TaskLogMessage> {
+    const broker = this.manager.dispatcher()?.logs;
+    if (broker !== undefined) {
+      yield* broker.subscribe(selector, signal);
+      return;
+    }
+    const leader = this.manager.raft.leader();
+    const member = this.manager.store
+      .view((r) => r.all(raftMembers))
+      .find((m) => m.RaftID === leader);
+    if (leader === 0 || member === undefined) throw notLeader(leader);
+    for await (const m of this.leaderClient.stream(member.Addr, subscribeLogsMethod, selector, {
+      signal,
+    })) {
+      yield { ...m, data: Buffer.from(m.data, 'base64') };
+    }
+  }
+
+  /** The keys this manager runs with, if any (see {@link ManagerRuntimeOptions.keyring}). */
+  get keys(): ManagerKeyring | undefined {
+    return this.keyring;
+  }
+
+  /**
+   * Stops following the cluster record (after a last re-seal for it), the manager (and with
+   * it Raft and the storage), the transport, then the listener.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.leaderClient.close();
+      await this.keyring?.stop();
       await this.manager.stop();
       await this.transport.close();
       await this.listener.close();

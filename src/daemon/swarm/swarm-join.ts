@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { statusOf } from '../../api/errors.ts';
 import { ShoalError } from '../../base/errors.ts';
 import type { TlsIdentity } from '../../manager/ca/tls-identity.ts';
+import { ManagerKeyring } from '../../manager/keys/manager-keyring.ts';
 import { joinCluster } from '../../manager/rpc/join-client.ts';
 import type { JoinResult } from '../../manager/rpc/join-client.ts';
 import type { SwarmJoinRequest } from '../../server/swarm-backend.ts';
@@ -69,8 +70,9 @@ function joinAdvertise(request: SwarmJoinRequest, listen: Listen, ctx: SwarmStar
 /**
  * `swarm join`: checks the request (at least one remote address and a token), joins through
  * the first manager (the token's root digest is checked before the token is sent), saves the
- * certificate and key, and for a manager token starts the manager (listener on the listen
- * address, FileStorage, Raft over TLS, no bootstrap) with the raft ID and peers the leader
+ * certificate and key, and for a manager token makes its keys (a new Raft data key, sealed
+ * in the manager keys file) and starts the manager (listener on the listen address,
+ * encrypted FileStorage, Raft over TLS, no bootstrap) with the raft ID and peers the leader
  * gave, and records the member. On a failure after the join, what was started is stopped and
  * the swarm files removed. The caller persists the membership and starts the agent.
  */
@@ -135,6 +137,9 @@ async function startJoinedManager(
       { status: statusOf('RPC_PROTOCOL') },
     );
   }
+  // Sealed under a stored KEK for now: the keyring re-seals under the unlock key (and takes
+  // the root CA key) once the cluster record reaches this manager's store.
+  const keyring = await ManagerKeyring.create(ctx.layout.certificates, {}, ctx);
   const runtime = await ManagerRuntime.start(
     {
       nodeId: joined.nodeId,
@@ -143,6 +148,7 @@ async function startJoinedManager(
       identity: joined.identity,
       listen,
       raftDir: ctx.layout.raft,
+      keyring,
       bootstrap: false,
       peers: joined.peers ?? [],
       ...(ctx.tickMs === undefined ? {} : { tickMs: ctx.tickMs }),

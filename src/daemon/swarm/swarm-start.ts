@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import type { ExecutorFactory } from '../executor-choice.ts';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { statusOf } from '../../api/errors.ts';
 import type { Clock } from '../../base/clock.ts';
 import { ShoalError } from '../../base/errors.ts';
@@ -7,9 +9,13 @@ import { newObjectId } from '../../api/ids.ts';
 import { createNodeCsr } from '../../manager/ca/node-csr.ts';
 import { signNodeCertificate } from '../../manager/ca/node-certificate.ts';
 import type { RandomBytes } from '../../manager/ca/random-bytes.ts';
-import { createRootCa, loadRootCa } from '../../manager/ca/root-ca.ts';
+import { createRootCa } from '../../manager/ca/root-ca.ts';
 import type { RootCa } from '../../manager/ca/root-ca.ts';
 import { initCluster, requireCluster } from '../../manager/controlapi/swarm.ts';
+import { MANAGER_KEYS_FILE } from '../../manager/keys/manager-keys-file.ts';
+import { ManagerKeyring } from '../../manager/keys/manager-keyring.ts';
+import { ENCRYPTION_HEADER_FILE } from '../../raft/storage/encryption-header.ts';
+import type { SwarmSpec } from '../../api/objects/cluster.ts';
 import { parseAddress } from '../../raft/transport/socket-layer.ts';
 import type { SwarmInitRequest } from '../../server/swarm-backend.ts';
 import type { DaemonConfig } from '../config.ts';
@@ -20,12 +26,13 @@ import { advertiseAddress, chooseAdvertiseHost } from './advertise-address.ts';
 import type { HostInterfaces } from './advertise-address.ts';
 import { ManagerRuntime, loadMemberRecord, saveMemberRecord } from './manager-runtime.ts';
 import {
+  loadLegacyRootCaKey,
   loadSwarmCertificates,
   removeSwarmCertificates,
   saveSwarmCertificates,
   tlsIdentityOf,
 } from './swarm-certificates.ts';
-import { autolockUnsupported, swarmFeatureMissing } from './swarm-errors.ts';
+import { swarmFeatureMissing } from './swarm-errors.ts';
 
 /** What starting a swarm member needs from the daemon. */
 export interface SwarmStartContext {
@@ -42,6 +49,8 @@ export interface SwarmStartContext {
   readonly tickMs?: number;
   /** The daemon's version, reported in the node description its agent sends. */
   readonly engineVersion: string;
+  /** Makes this node's executor (the one `--executor` chose); without one the agent runs no tasks. */
+  readonly executorFor?: ExecutorFactory;
 }
 
 /** A running manager and the membership to persist for it. */
@@ -90,21 +99,29 @@ async function issueManagerCertificate(
   return { certPem, keyPem: key.pem };
 }
 
+/** The spec `swarm init` writes: the request's, with autolock on when either field asks for it. */
+function initSpec(request: SwarmInitRequest): SwarmSpec | undefined {
+  const autolock =
+    request.AutoLockManagers === true || request.Spec?.EncryptionConfig?.AutoLockManagers === true;
+  if (!autolock) return request.Spec;
+  return { ...request.Spec, EncryptionConfig: { AutoLockManagers: true } };
+}
+
 /**
- * `swarm init`: makes the root CA and this node's manager certificate, starts the manager
- * (cluster listener, Raft over TLS, FileStorage) bootstrapped with itself as the only voter,
- * waits for it to lead and writes the cluster into the store. The store chooses the cluster
- * ID, so the certificate is re-issued for it once known (the first one was never shown to a
- * peer). Certificates and the member record are saved before this resolves; the caller
- * persists the membership. On failure everything started is stopped and the swarm files removed.
+ * `swarm init`: makes the root CA, this node's manager certificate and its keys (a new Raft
+ * data key and the root CA key, sealed in the manager keys file), starts the manager
+ * (cluster listener, Raft over TLS, encrypted FileStorage) bootstrapped with itself as the
+ * only voter, waits for it to lead and writes the cluster into the store. The store chooses
+ * the cluster ID, so the certificate is re-issued for it once known (the first one was never
+ * shown to a peer). With autolock (`AutoLockManagers` or the spec's), the keys are re-sealed
+ * under the new unlock key before this resolves, as are the certificates and the member
+ * record; the caller persists the membership. On failure everything started is stopped and
+ * the swarm files removed.
  */
 export async function initSwarm(
   request: SwarmInitRequest,
   ctx: SwarmStartContext,
 ): Promise<StartedManager> {
-  if (request.AutoLockManagers === true || request.Spec?.EncryptionConfig?.AutoLockManagers) {
-    throw autolockUnsupported();
-  }
   const listen = listenFor(request, ctx.config);
   const choice = chooseAdvertiseHost({
     ...(request.AdvertiseAddr === undefined ? {} : { requested: request.AdvertiseAddr }),
@@ -118,15 +135,24 @@ export async function initSwarm(
   let runtime: ManagerRuntime | undefined;
   try {
     await removeSwarmFiles(ctx.layout);
-    runtime = await startFirstManager(root, nodeId, raftId, listen, ctx);
+    const keyring = await ManagerKeyring.create(
+      ctx.layout.certificates,
+      { rootCaKeyPem: root.key.pem },
+      ctx,
+    );
+    runtime = await startFirstManager(root, nodeId, raftId, listen, keyring, ctx);
     const listenAddr = runtime.listenAddress;
     const addr = advertiseAddress(choice, parseAddress(listenAddr).port);
     await runtime.waitForLeadership(ctx.clock, ctx.leaderTimeoutMs);
     const clusterId = await writeCluster(runtime, request, { nodeId, raftId, addr, root }, ctx);
+    const cluster = runtime.manager.store.view((r) => requireCluster(r));
+    await keyring.protect({
+      unlockKey: cluster.UnlockKey ?? '',
+      recordVersion: cluster.meta.version,
+    });
     const cert = await issueManagerCertificate(root, nodeId, clusterId, ctx);
     const certs = {
       rootCaCertPem: root.certPem,
-      rootCaKeyPem: root.key.pem,
       nodeCertPem: cert.certPem,
       nodeKeyPem: cert.keyPem,
     };
@@ -154,6 +180,7 @@ async function startFirstManager(
   nodeId: string,
   raftId: number,
   listen: { host: string; port: number },
+  keyring: ManagerKeyring,
   ctx: SwarmStartContext,
 ): Promise<ManagerRuntime> {
   const provisionalCluster = newObjectId(ctx.randomBytes);
@@ -170,6 +197,7 @@ async function startFirstManager(
       }),
       listen,
       raftDir: ctx.layout.raft,
+      keyring,
       bootstrap: true,
       ...(ctx.tickMs === undefined ? {} : { tickMs: ctx.tickMs }),
     },
@@ -185,6 +213,7 @@ async function writeCluster(
   ctx: SwarmStartContext,
 ): Promise<string> {
   const manager = runtime.manager;
+  const spec = initSpec(request);
   await initCluster(
     manager.store,
     {
@@ -193,7 +222,7 @@ async function writeCluster(
       addr: first.addr,
       rootCaCert: first.root.certPem,
       rootCaKey: first.root.key.pem,
-      ...(request.Spec === undefined ? {} : { spec: request.Spec }),
+      ...(spec === undefined ? {} : { spec }),
       ...(request.DefaultAddrPool === undefined
         ? {}
         : { defaultAddrPool: request.DefaultAddrPool }),
@@ -208,14 +237,18 @@ async function writeCluster(
 }
 
 /**
- * A restart into the membership `state.json` recorded: reloads the certificates and the
- * member record and starts the manager over the same Raft log, on the same listen address,
- * without bootstrapping. Only for managers (`DAEMON_SWARM_UNSUPPORTED` otherwise): a worker
- * runs no manager and resumes through `loadWorkerIdentity`.
+ * A restart into the membership `state.json` recorded: reloads the certificates, the member
+ * record and the manager keys, and starts the manager over the same (encrypted) Raft log, on
+ * the same listen address, without bootstrapping. With autolock the keys need `unlockKey`:
+ * without it this rejects with `SWARM_LOCKED`, with a wrong one `UNLOCK_KEY_INVALID`, and
+ * nothing is started. Only for managers (`DAEMON_SWARM_UNSUPPORTED` otherwise, and for a
+ * manager data dir written before encryption at rest): a worker runs no manager and resumes
+ * through `loadWorkerIdentity`.
  */
 export async function resumeSwarm(
   membership: SwarmMembership,
   ctx: SwarmStartContext,
+  unlockKey?: string,
 ): Promise<ManagerRuntime> {
   if (membership.role !== 'manager') throw swarmFeatureMissing('restarting a swarm worker');
   const [certs, record] = await Promise.all([
@@ -228,7 +261,7 @@ export async function resumeSwarm(
       { status: statusOf('NODE_STATE_CORRUPT'), cause },
     );
   });
-  if (certs.rootCaKeyPem !== undefined) await loadRootCa(certs.rootCaCertPem, certs.rootCaKeyPem);
+  const keyring = await openKeyring(ctx, unlockKey);
   return ManagerRuntime.start(
     {
       nodeId: membership.nodeId,
@@ -237,6 +270,7 @@ export async function resumeSwarm(
       identity: tlsIdentityOf(certs),
       listen: parseAddress(record.listenAddr),
       raftDir: ctx.layout.raft,
+      keyring,
       bootstrap: false,
       ...(ctx.tickMs === undefined ? {} : { tickMs: ctx.tickMs }),
     },
@@ -244,8 +278,53 @@ export async function resumeSwarm(
   );
 }
 
+/**
+ * The manager keys, or a refusal naming the way out: `NODE_STATE_CORRUPT` when the keys file
+ * is gone but the Raft data is encrypted (it cannot be read without it), and
+ * `DAEMON_SWARM_UNSUPPORTED` for the plaintext Raft data of a build before encryption at rest.
+ */
+async function openKeyring(
+  ctx: SwarmStartContext,
+  unlockKey: string | undefined,
+): Promise<ManagerKeyring> {
+  try {
+    return await ManagerKeyring.open(ctx.layout.certificates, unlockKey, ctx);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const keysFile = join(ctx.layout.certificates, MANAGER_KEYS_FILE);
+    if (await raftDataEncrypted(ctx.layout.raft)) {
+      throw new ShoalError(
+        'NODE_STATE_CORRUPT',
+        `${keysFile} is missing, and the Raft data in ${ctx.layout.raft} cannot be decrypted without it; restore it from a backup, or set "swarm" to null in state.json to start outside the swarm and join again`,
+        { status: statusOf('NODE_STATE_CORRUPT'), cause: err },
+      );
+    }
+    const legacy = await loadLegacyRootCaKey(ctx.layout.certificates);
+    throw new ShoalError(
+      'DAEMON_SWARM_UNSUPPORTED',
+      `this manager's Raft data in ${ctx.layout.raft} was written by an older shoal build without encryption at rest ` +
+        `(no ${keysFile}${legacy === undefined ? '' : ', a plaintext root CA key'}), which this build does not run; ` +
+        'set "swarm" to null in state.json to start outside the swarm, remove the node from the swarm on another manager, and join it again',
+      { status: statusOf('DAEMON_SWARM_UNSUPPORTED'), cause: err },
+    );
+  }
+}
+
+/** Whether the Raft directory's header says its data is encrypted (false when unreadable). */
+async function raftDataEncrypted(raftDir: string): Promise<boolean> {
+  try {
+    const header = JSON.parse(await readFile(join(raftDir, ENCRYPTION_HEADER_FILE), 'utf8')) as {
+      encrypted?: unknown;
+    } | null;
+    return header?.encrypted === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Deletes the certificates and the Raft directory (`swarm leave`, a failed `init`). */
 export async function removeSwarmFiles(layout: DataDirLayout): Promise<void> {
   await removeSwarmCertificates(layout.certificates);
   await rm(layout.raft, { recursive: true, force: true });
+  await rm(join(layout.root, 'worker'), { recursive: true, force: true });
 }

@@ -14,6 +14,7 @@ export type CaErrorCode =
   | 'CA_NODE_REMOVED'
   | 'UNLOCK_KEY_INVALID'
   | 'SWARM_LOCKED'
+  | 'SWARM_NOT_LOCKED'
   | 'SEALED_DATA_CORRUPT';
 
 /**
@@ -72,6 +73,11 @@ export function invalidUnlockKey(cause?: unknown): ShoalError {
 export function swarmLocked(): ShoalError {
   return caError(
     'SWARM_LOCKED',
-    'Swarm is encrypted and needs to be unlocked before it can be used. Please use "swarm unlock" to unlock it.',
+    'Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.',
   );
+}
+
+/** Docker's 409 for `swarm unlock` on a node that is not locked. */
+export function swarmNotLocked(): ShoalError {
+  return caError('SWARM_NOT_LOCKED', 'swarm is not locked');
 }

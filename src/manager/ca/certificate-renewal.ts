@@ -8,6 +8,9 @@ export const RENEW_AFTER_FRACTION = 0.5;
 /** Upper end of the renewal window, as a fraction of the validity. */
 export const RENEW_BEFORE_FRACTION = 0.8;
 
+/** The longest delay a Node timer takes (2^31 - 1 ms); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Why a certificate must be renewed now. */
 export type RenewalReason = 'due' | 'role-changed' | 'expired';
 
@@ -80,8 +83,14 @@ export class CertificateRenewer {
     const now = this.deps.clock.now();
     const decision = decideRenewal({ identity, desiredRole, deadline: this.deadline, now });
     const delay = decision.renew ? 0 : decision.at - now;
-    this.cancel = this.deps.clock.setTimer(delay, () => {
-      this.onRenew(decision.renew ? decision.reason : 'due');
+    // Node timers overflow past ~24.8 days (they would fire at once): a long wait is taken in
+    // steps, deciding again at each.
+    this.cancel = this.deps.clock.setTimer(Math.min(delay, MAX_TIMER_MS), () => {
+      if (decision.renew || delay <= MAX_TIMER_MS) {
+        this.onRenew(decision.renew ? decision.reason : 'due');
+      } else {
+        this.track(identity, desiredRole);
+      }
     });
     return decision;
   }

@@ -17,6 +17,7 @@ import type { ClusterRecord } from '../../store/tables.ts';
 import { clusters, nodes, raftMembers } from '../../store/tables.ts';
 import { generateJoinTokens, rotateJoinToken } from '../ca/join-token.ts';
 import type { RandomBytes } from '../ca/random-bytes.ts';
+import { validateSigningCa } from '../ca/signing-ca.ts';
 import { formatUnlockKey, generateUnlockKey } from '../ca/unlock-key.ts';
 import { swarmExists, swarmNotInitialized } from './control-errors.ts';
 import type { ControlDeps } from './control-deps.ts';
@@ -152,8 +153,10 @@ function rotatedTokens(
  * `POST /swarm/update?version=`: replaces the spec whole (zero fields take the defaults),
  * rotates the tokens asked for, and keeps the unlock key in step with autolock (a new key
  * when autolock turns on or on `rotateManagerUnlockKey`, none when it is off). Throws
- * `SPEC_INVALID` (Docker's texts), `SWARM_NOT_INITIALIZED`, and `STORE_SEQUENCE_CONFLICT`
- * ("update out of sequence") when `version` is not the cluster's current version.
+ * `SPEC_INVALID` (Docker's texts), `CA_CERT_INVALID` for an unusable signing CA (see
+ * validateSigningCa; the rotation itself is the leader's ca-rotation loop),
+ * `SWARM_NOT_INITIALIZED`, and `STORE_SEQUENCE_CONFLICT` ("update out of sequence") when
+ * `version` is not the cluster's current version.
  */
 export async function updateSwarm(
   store: MemoryStore,
@@ -163,6 +166,7 @@ export async function updateSwarm(
   deps: ControlDeps,
 ): Promise<void> {
   throwIf(validateSwarmSpec(spec));
+  await validateSigningCa(spec.CAConfig);
   const normalized = normalizeSwarmSpec(spec);
   await store.update((tx) => {
     const { UnlockKey: oldKey, ...cluster } = requireCluster(tx);

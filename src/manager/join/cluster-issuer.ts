@@ -4,6 +4,7 @@ import { caError } from '../ca/ca-errors.ts';
 import type { CertificateIssuer } from '../ca/node-certificate.ts';
 import { DEFAULT_NODE_CERT_EXPIRY_MS } from '../ca/node-certificate.ts';
 import { loadRootCa } from '../ca/root-ca.ts';
+import { clusterTrustedRoots, rootRotationOf } from '../ca/root-rotation-record.ts';
 import { requireCluster } from '../controlapi/swarm.ts';
 
 /** What signs a node certificate now, and for how long, from the cluster record. */
@@ -13,6 +14,8 @@ export interface ClusterSigning {
   readonly rootCA: string;
   readonly issuer: CertificateIssuer;
   readonly expiryMs: number;
+  /** The roots a renewing node must trust: the root, plus the new one during a rotation. */
+  readonly trustedRoots: readonly string[];
 }
 
 /** Where the CA key comes from: the cluster record (default) or an injected issuer. */
@@ -20,15 +23,20 @@ export type IssuerSource = (cluster: ClusterRecord) => Promise<CertificateIssuer
 
 /**
  * An {@link IssuerSource} reading `RootCA.CACert`/`CAKey` of the cluster record (as
- * `initCluster` stores them), caching the imported key per certificate/key pair. Throws
+ * `initCluster` stores them), caching the imported key per certificate/key pair. During a root
+ * rotation (`RootCA.RootRotation`) the new root signs, and its cross-signed certificate follows
+ * each leaf, so nodes still trusting only the old root accept it. Throws
  * `CA_CERT_INVALID` when the record holds no key (an external CA, which shoal does not run)
  * or a key that is not the certificate's.
  */
 export function recordIssuerSource(): IssuerSource {
-  let cached: { cert: string; key: string; issuer: Promise<CertificateIssuer> } | undefined;
+  let cached:
+    | { cert: string; key: string; chain: string | undefined; issuer: Promise<CertificateIssuer> }
+    | undefined;
   return (cluster) => {
-    const cert = cluster.RootCA?.CACert;
-    const key = cluster.RootCA?.CAKey;
+    const rotation = rootRotationOf(cluster);
+    const cert = rotation?.CACert ?? cluster.RootCA?.CACert;
+    const key = rotation?.CAKey ?? cluster.RootCA?.CAKey;
     if (cert === undefined || key === undefined) {
       return Promise.reject(
         caError(
@@ -37,9 +45,13 @@ export function recordIssuerSource(): IssuerSource {
         ),
       );
     }
-    if (cached?.cert !== cert || cached.key !== key) {
-      const issuer = loadRootCa(cert, key);
-      cached = { cert, key, issuer };
+    const intermediates = rotation?.CrossSignedCACert;
+    // The new root signs with and then without its cross-signed twin: both are part of the key.
+    if (cached?.cert !== cert || cached.key !== key || cached.chain !== intermediates) {
+      const issuer = loadRootCa(cert, key).then((root) =>
+        intermediates === undefined ? root : { ...root, intermediatesPem: intermediates },
+      );
+      cached = { cert, key, chain: intermediates, issuer };
       // A failed load is not cached: the next call retries.
       issuer.catch(() => {
         if (cached?.issuer === issuer) cached = undefined;
@@ -65,5 +77,6 @@ export async function clusterSigning(
     rootCA: cluster.RootCA?.CACert ?? cluster.TLSInfo?.TrustRoot ?? '',
     issuer: await source(cluster),
     expiryMs: expiryNs ? Math.floor(expiryNs / 1_000_000) : DEFAULT_NODE_CERT_EXPIRY_MS,
+    trustedRoots: clusterTrustedRoots(cluster),
   };
 }

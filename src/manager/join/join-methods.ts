@@ -1,3 +1,4 @@
+import type { TLSInfo } from '../../api/objects/common.ts';
 import type { NodeAvailability } from '../../api/objects/node.ts';
 import type { NodeRole } from '../ca/node-role.ts';
 import { rpcError } from '../rpc/rpc-errors.ts';
@@ -71,3 +72,58 @@ export const renewCertificateMethod: MethodSpec<RenewCertificateRequest, RenewCe
   access: 'worker',
   readRequest: (body) => readStringFields(body, ['csr']),
 };
+
+/** Request of {@link certificateStatusMethod}: the caller's certificate as it uses it now. */
+export interface CertificateStatusRequest {
+  /** The issuer of the caller's certificate and the roots it trusts (its `Description.TLSInfo`). */
+  readonly tlsInfo: TLSInfo;
+}
+
+/** Reply of {@link certificateStatusMethod}. */
+export interface CertificateStatusReply {
+  /** The role the cluster's records give the caller now: a different one asks for a renewal. */
+  readonly role: NodeRole;
+  /** The managers want the caller's certificate reissued now (a root rotation is under way). */
+  readonly renew: boolean;
+  /** The root certificates (one PEM each) to trust now: the root, or old and new mid-rotation. */
+  readonly trustedRoots: readonly string[];
+}
+
+const tlsInfoKeys = ['TrustRoot', 'CertIssuerSubject', 'CertIssuerPublicKey'] as const;
+
+/**
+ * Reads a `certificateStatus` body: `tlsInfo`, an object whose `TrustRoot`,
+ * `CertIssuerSubject` and `CertIssuerPublicKey` are strings when present. Throws
+ * `RPC_BAD_REQUEST` otherwise.
+ */
+export function readCertificateStatusRequest(body: unknown): CertificateStatusRequest {
+  const tlsInfo = (body as Record<string, unknown> | null)?.['tlsInfo'];
+  if (typeof tlsInfo !== 'object' || tlsInfo === null) {
+    throw rpcError('RPC_BAD_REQUEST', 'the request field "tlsInfo" must be an object');
+  }
+  const out: Record<string, string> = {};
+  for (const key of tlsInfoKeys) {
+    const value = (tlsInfo as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      throw rpcError('RPC_BAD_REQUEST', `the request field "tlsInfo.${key}" must be a string`);
+    }
+    out[key] = value;
+  }
+  return { tlsInfo: out };
+}
+
+/**
+ * `certificateStatus` (nodes of the cluster, leader only): the node reports the certificate it
+ * uses (recorded as its `Description.TLSInfo`, which `node ls` and `swarm ca --rotate` read) and
+ * learns its role in the records, whether its certificate must be reissued, and the roots to
+ * trust. Nodes ask periodically, so the answer converges after a leader change. Off the leader
+ * it fails with `MANAGER_NOT_LEADER`.
+ */
+export const certificateStatusMethod: MethodSpec<CertificateStatusRequest, CertificateStatusReply> =
+  {
+    name: 'certificateStatus',
+    kind: 'unary',
+    access: 'worker',
+    readRequest: readCertificateStatusRequest,
+  };

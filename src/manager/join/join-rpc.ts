@@ -25,7 +25,12 @@ import type {
   ManagerJoinRequest,
   RenewCertificateReply,
 } from './join-methods.ts';
-import { managerJoinMethod, renewCertificateMethod } from './join-methods.ts';
+import {
+  certificateStatusMethod,
+  managerJoinMethod,
+  renewCertificateMethod,
+} from './join-methods.ts';
+import { certificateStatus } from './certificate-status.ts';
 
 /** What the join handlers need of a manager; a `Manager` fits. */
 export interface JoinRpcHost {
@@ -53,7 +58,8 @@ export interface JoinRpcDeps {
 }
 
 /**
- * Registers `getRootCA`, `join` and `renewCertificate` on `rpc`, answered by `host`.
+ * Registers `getRootCA`, `join`, `renewCertificate` and `certificateStatus` (see
+ * certificate-status.ts) on `rpc`, answered by `host`.
  *
  * `join` on the leader: the token is checked against the cluster's CURRENT tokens (a rotated-out
  * one fails `CA_JOIN_TOKEN_REJECTED`), the matching token decides the role, a fresh node ID is
@@ -78,6 +84,9 @@ export function registerJoinRpc(rpc: RpcServer, host: JoinRpcHost, deps: JoinRpc
   );
   rpc.unary(renewCertificateMethod, (request, { caller }) =>
     renew(host, deps, issuer, caller, request.csr),
+  );
+  rpc.unary(certificateStatusMethod, (request, { caller }) =>
+    certificateStatus(host, caller, request.tlsInfo),
   );
 }
 
@@ -163,5 +172,6 @@ async function renew(
   const signing = await clusterSigning(host.store, issuer);
   const record = { nodeId: node.id, role: node.Role, clusterId: signing.clusterId };
   const certificate = await sign(deps, signing, record, csrPem);
-  return { certificate, role: node.Role, rootCA: signing.rootCA };
+  // Mid-rotation the renewed node must trust the new root too: the bundle holds both.
+  return { certificate, role: node.Role, rootCA: signing.trustedRoots.join('') };
 }

@@ -166,23 +166,6 @@ test('init twice is refused; leave needs --force on a manager, then init works a
   }
 });
 
-test('autolock is refused with a clear error and leaves the node inactive', async () => {
-  const dir = await newDir();
-  const daemon = await dir.start();
-  try {
-    const reply = await dir.call('POST', '/swarm/init', {
-      AdvertiseAddr: '127.0.0.1',
-      AutoLockManagers: true,
-    });
-    assert.equal(reply.status, 400);
-    assert.match((reply.body as { message: string }).message, /autolock is not supported yet/);
-    const info = (await dir.call('GET', '/info')).body as InfoJson;
-    assert.equal(info.Swarm.LocalNodeState, 'inactive');
-  } finally {
-    await daemon.stop();
-  }
-});
-
 test('a daemon whose swarm files are gone refuses to start rather than leave the swarm silently', async () => {
   const dir = await newDir();
   const daemon = await dir.start();

@@ -6,6 +6,7 @@ import { SeededRng } from '../../../src/base/rng.ts';
 import type { Rng } from '../../../src/base/rng.ts';
 import {
   CertificateRenewer,
+  MAX_TIMER_MS,
   decideRenewal,
   renewalDeadline,
 } from '../../../src/manager/ca/certificate-renewal.ts';
@@ -104,4 +105,26 @@ test('stop cancels the pending renewal', () => {
   clock.advance(100 * day);
   assert.deepEqual(fired, []);
   assert.equal(clock.pending(), 0);
+});
+
+test('a deadline weeks away is waited for in steps a Node timer can hold', () => {
+  const clock = new ManualClock(start);
+  const delays: number[] = [];
+  const recording = {
+    now: () => clock.now(),
+    setTimer: (ms: number, fn: () => void) => {
+      delays.push(ms);
+      return clock.setTimer(ms, fn);
+    },
+  };
+  const fired: RenewalReason[] = [];
+  const renewer = new CertificateRenewer({ clock: recording, rng: fixed(0.5) }, (reason) =>
+    fired.push(reason),
+  );
+  renewer.track(cert('01'), 'worker');
+  clock.advance(58.5 * day - 1);
+  assert.deepEqual(fired, []);
+  clock.advance(1);
+  assert.deepEqual(fired, ['due']);
+  assert.ok(delays.length > 1 && delays.every((ms) => ms <= MAX_TIMER_MS), `${delays.join()}`);
 });

@@ -47,7 +47,11 @@ export function controlServiceBackend(): ControlServiceBackend {
     backend: new DaemonServices({
       manager: () => {
         if (fixture.offManager) throw fixture.offManager;
-        return { store, raft: { leader: () => fixture.leader } } as unknown as Manager;
+        return {
+          store,
+          raft: { leader: () => fixture.leader },
+          readBarrier: () => Promise.resolve(),
+        } as unknown as Manager;
       },
       randomBytes: rngRandomBytes(new SeededRng(5)),
       subscribeLogs: (selector, signal) => {

@@ -48,11 +48,18 @@ export function addServiceLogsCommand(service: ShoalCommand, context: CommandCon
     const api = context.api();
     let kind: 'services' | 'tasks' = 'services';
     let id: string;
+    // As docker's client does, the framing follows the service's TTY setting: API 1.41
+    // engines label both framings as raw streams.
+    let tty: boolean;
     try {
-      id = (await api.serviceInspect(ref)).ID;
+      const { service: found } = await api.serviceGet(ref);
+      id = found.ID;
+      tty = found.Spec.TaskTemplate?.ContainerSpec?.TTY === true;
     } catch {
       try {
-        id = (await api.taskInspect(ref)).ID;
+        const task = await api.taskInspect(ref);
+        id = task.ID;
+        tty = task.Spec.ContainerSpec?.TTY === true;
         kind = 'tasks';
       } catch {
         throw new CliError(`no such task or service: ${ref}`);
@@ -70,9 +77,7 @@ export function addServiceLogsCommand(service: ShoalCommand, context: CommandCon
     });
     const resolver = new IdResolver(api, !values.resolve);
     const slots = new Map<string, number>();
-    const demux = new LogDemuxer(
-      !String(res.headers['content-type'] ?? '').includes('multiplexed'),
-    );
+    const demux = new LogDemuxer(tty);
     const onInterrupt = (): void => void res.destroy();
     process.once('SIGINT', onInterrupt);
     try {

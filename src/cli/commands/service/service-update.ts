@@ -58,7 +58,7 @@ export function addServiceUpdateCommand(service: ShoalCommand, context: CommandC
     for (const warning of answer.Warnings ?? []) context.io.stderr.write(`${warning}\n`);
     context.io.stdout.write(`${ref}\n`);
     if (values.detach === true) return;
-    await waitOnService(api, current.ID, context.io, values.quiet === true);
+    await waitOnService(api, current.ID, context.io, values.quiet === true, rollback);
   });
 }
 
@@ -78,7 +78,7 @@ export function addServiceRollbackCommand(service: ShoalCommand, context: Comman
     for (const warning of answer.Warnings ?? []) context.io.stderr.write(`${warning}\n`);
     context.io.stdout.write(`${ref}\n`);
     if (values.detach === true) return;
-    await waitOnService(api, current.ID, context.io, values.quiet === true);
+    await waitOnService(api, current.ID, context.io, values.quiet === true, true);
   });
 }
 

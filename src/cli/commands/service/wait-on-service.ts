@@ -21,6 +21,7 @@ export async function waitOnService(
   serviceId: string,
   io: CliIO,
   quiet: boolean,
+  rollbackRequested = false,
 ): Promise<void> {
   const print = (text: string): void => {
     if (!quiet) io.stdout.write(text);
@@ -34,6 +35,7 @@ export async function waitOnService(
     let previous = '';
     let convergedAt: number | undefined;
     let announced = -1;
+    let rollbackReason: string | undefined;
     for (;;) {
       if (interrupted) {
         print(
@@ -61,13 +63,10 @@ export async function waitOnService(
         status === undefined ||
         status.State === 'completed' ||
         status.State === 'rollback_completed';
+      if (status?.State === 'rollback_started') rollbackReason = status.Message;
       if (frame.converged && settled) {
-        if (
-          status?.State === 'rollback_completed' &&
-          status.Message !== undefined &&
-          !status.Message.startsWith('manually')
-        ) {
-          throw new CliError(`service rolled back: ${status.Message}`);
+        if (status?.State === 'rollback_completed' && !rollbackRequested) {
+          throw new CliError(`service rolled back: ${rollbackReason ?? status.Message ?? ''}`);
         }
         if (frame.job) {
           print('job complete\n');
