@@ -28,7 +28,12 @@ export interface DaemonDeps {
   readonly logger: Logger;
   readonly identity: ServerIdentity;
   /** Raft timing of this node's manager (tests shorten it); defaults to the RaftNode's. */
-  readonly swarmTiming?: { readonly tickMs?: number; readonly leaderTimeoutMs?: number };
+  readonly swarmTiming?: {
+    readonly tickMs?: number;
+    readonly leaderTimeoutMs?: number;
+    /** How often each node asks the leader about its certificate (default 5 s). */
+    readonly certificateCheckMs?: number;
+  };
 }
 
 async function tcpOptions(config: DaemonConfig): Promise<ApiTcpOptions | undefined> {
@@ -145,6 +150,9 @@ export class Daemon {
         engineVersion: this.deps.identity.version,
         executorFor,
         ...(timing?.tickMs === undefined ? {} : { tickMs: timing.tickMs }),
+        ...(timing?.certificateCheckMs === undefined
+          ? {}
+          : { certificateCheckMs: timing.certificateCheckMs }),
       },
       {
         current: () => this.state(),

@@ -1,3 +1,5 @@
+import { runRootRotationOnLeader } from '../../manager/ca-rotation/leader-root-rotation.ts';
+import type { LeaderRootRotation } from '../../manager/ca-rotation/leader-root-rotation.ts';
 import type { TaskLogMessage, TaskLogSelector } from '../../api/objects/log-message.ts';
 import { notLeader } from '../../manager/controlapi/control-errors.ts';
 import { subscribeLogsMethod } from '../../manager/logbroker/log-rpc-methods.ts';
@@ -88,6 +90,7 @@ export class ManagerRuntime {
     /** The RPC server behind the cluster listener's `h2` protocol; register methods here. */
     readonly rpc: RpcServer,
     private readonly keyring: ManagerKeyring | undefined,
+    private readonly rotation: LeaderRootRotation,
   ) {}
 
   /**
@@ -118,6 +121,7 @@ export class ManagerRuntime {
     const logger = deps.logger.child({ component: 'swarm-manager' });
     const current: CurrentIdentity = { identity: options.identity, clusterId: options.clusterId };
     let manager: Manager | undefined;
+    let rotation: LeaderRootRotation | undefined;
     const memberNode = (raftId: number): string | undefined =>
       manager?.store.view((r) => {
         // A removed member (after `--force-new-cluster`, or a demotion) must not be heard again:
@@ -186,6 +190,11 @@ export class ManagerRuntime {
         randomBytes: deps.randomBytes,
         leaderClient,
       });
+      rotation = runRootRotationOnLeader(manager, {
+        clock: deps.clock,
+        randomBytes: deps.randomBytes,
+        logger,
+      });
       registerRaftJoinRpc(rpc, manager);
       for (const peer of options.peers ?? []) {
         if (peer.raftId !== options.raftId) transport.setPeer(peer.raftId, peer.addr);
@@ -203,8 +212,10 @@ export class ManagerRuntime {
         leaderClient,
         rpc,
         options.keyring,
+        rotation,
       );
     } catch (err) {
+      await rotation?.stop();
       leaderClient.close();
       await options.keyring?.stop();
       await manager?.stop();
@@ -276,6 +287,7 @@ export class ManagerRuntime {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.rotation.stop();
       this.leaderClient.close();
       await this.keyring?.stop();
       await this.manager.stop();

@@ -47,6 +47,8 @@ export interface SwarmStartContext {
   readonly leaderTimeoutMs: number;
   /** Raft tick override (tests); default the RaftNode's. */
   readonly tickMs?: number;
+  /** How often the node's certificate renewer asks the leader (tests); default 5 s. */
+  readonly certificateCheckMs?: number;
   /** The daemon's version, reported in the node description its agent sends. */
   readonly engineVersion: string;
   /** Makes this node's executor (the one `--executor` chose); without one the agent runs no tasks. */

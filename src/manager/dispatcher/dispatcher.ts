@@ -246,7 +246,18 @@ export class Dispatcher {
           if (!node) return;
           tx.update(nodes, {
             ...node,
-            ...(description ? { Description: description } : {}),
+            // The agent's description does not carry TLSInfo (the certificate renewer reports
+            // it separately): keep the recorded one so `node ls` and rotation progress hold.
+            ...(description
+              ? {
+                  Description: {
+                    ...description,
+                    ...(description.TLSInfo === undefined && node.Description?.TLSInfo !== undefined
+                      ? { TLSInfo: node.Description.TLSInfo }
+                      : {}),
+                  },
+                }
+              : {}),
             ...(change
               ? { Status: { ...node.Status, State: change.state, Message: change.message } }
               : {}),

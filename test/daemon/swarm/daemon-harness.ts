@@ -36,7 +36,9 @@ export class DaemonDir {
       clock: new SystemClock(),
       logger: silentLogger,
       identity: { version: '0.1.0-test' },
-      swarmTiming: { tickMs: 10 },
+      // 50 ms ticks: elections in well under a second, yet robust to event-loop stalls of the
+      // several daemons one test process hosts on a loaded machine (10 ms flapped there).
+      swarmTiming: { tickMs: 50 },
     });
     await daemon.start();
     return daemon;
