@@ -16,6 +16,7 @@ import { NodeOrphans } from './node-orphans.ts';
 import type { NodeHealthTransition, TrackedNode } from './node-health.ts';
 import {
   DEFAULT_GRACE_MULTIPLIER,
+  DISCONNECTED_MESSAGE,
   LEADERSHIP_CHANGE_MESSAGE,
   decideNodeHealth,
   heartbeatDeadline,
@@ -69,6 +70,8 @@ export class Dispatcher {
   private streams = new AbortController();
   private readonly orphans: NodeOrphans;
   private readonly statuses: TaskStatusWriter;
+  /** Open assignments streams per node, to tell when a node's last one drops. */
+  private readonly openStreams = new Map<string, number>();
   /** The leader's log broker; serves while the dispatcher runs. */
   readonly logs: LogBroker;
 
@@ -170,10 +173,38 @@ export class Dispatcher {
       clock: this.options.clock,
       signal: AbortSignal.any([signal, streams]),
     });
+    this.openStreams.set(nodeId, (this.openStreams.get(nodeId) ?? 0) + 1);
+    const closed = (): void => {
+      const left = (this.openStreams.get(nodeId) ?? 1) - 1;
+      if (left > 0) this.openStreams.set(nodeId, left);
+      else this.openStreams.delete(nodeId);
+      if (left <= 0 && signal.aborted && !streams.aborted) this.disconnected(nodeId);
+    };
     return (async function* () {
-      yield* stream;
+      try {
+        yield* stream;
+      } finally {
+        closed();
+      }
       if (streams.aborted && !signal.aborted) throw notLeader();
     })();
+  }
+
+  /**
+   * A node's last assignments stream was closed by the node's side (its connection dropped:
+   * the agent died, or is looking for another manager). Swarm waits the full heartbeat grace
+   * (3 periods, ~15 s) before the node is down; shoal marks it `disconnected` at once and
+   * down after one period without a heartbeat or a new stream, so its tasks are replaced
+   * several times sooner. A live agent reconnects well within a period.
+   */
+  private disconnected(nodeId: string): void {
+    const node = this.tracked.get(nodeId);
+    if (!this.running || node === undefined || node.state === 'down') return;
+    const deadline = Math.min(node.deadline, this.options.clock.now() + this.periodMs());
+    this.tracked.set(nodeId, { nodeId, state: 'disconnected', deadline });
+    this.logger.info('node disconnected', { node: nodeId });
+    void this.write([{ nodeId, state: 'disconnected', message: DISCONNECTED_MESSAGE }]);
+    if (this.armedFor === undefined || deadline < this.armedFor) this.rearm();
   }
 
   /** Status reports of `nodeId`'s tasks; see TaskStatusWriter.update. */

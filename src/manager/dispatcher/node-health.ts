@@ -6,6 +6,8 @@ export const DEFAULT_GRACE_MULTIPLIER = 3;
 export const MAX_PERIOD_JITTER_MS = 500;
 /** Status message of a node whose heartbeats stopped. */
 export const HEARTBEAT_FAILURE = 'heartbeat failure';
+/** Status message of a node whose session with the leader dropped (Swarm's words). */
+export const DISCONNECTED_MESSAGE = 'node is currently trying to find new manager';
 /** Status message of every node when a new leader starts tracking them. */
 export const LEADERSHIP_CHANGE_MESSAGE =
   'Node moved to "unknown" state due to leadership change in cluster';

@@ -93,3 +93,57 @@ test('jittered periods come from the injected randomness', async () => {
   dispatcher.start();
   assert.deepEqual(await dispatcher.heartbeat('manager-1'), { periodMs: 4_500 });
 });
+
+/** Opens `nodeId`'s assignments stream and reads its first message; returns the closer. */
+async function openStream(dispatcher: Dispatcher, nodeId: string) {
+  const client = new AbortController();
+  const iterator = dispatcher.assignments(nodeId, client.signal)[Symbol.asyncIterator]();
+  await iterator.next();
+  const drained = (async () => {
+    for (;;) if ((await iterator.next()).done === true) return;
+  })();
+  return {
+    close: async () => {
+      client.abort();
+      await drained;
+    },
+  };
+}
+
+test('a node whose stream drops is disconnected at once and down after one period', async () => {
+  const { store, clock, dispatcher } = await started();
+  await dispatcher.heartbeat('w1');
+  const stream = await openStream(dispatcher, 'w1');
+  await stream.close();
+  await settle();
+  assert.deepEqual(store.get(nodes, 'w1')?.Status, {
+    State: 'disconnected',
+    Message: 'node is currently trying to find new manager',
+  });
+  clock.advance(4_999);
+  await settle();
+  assert.equal(store.get(nodes, 'w1')?.Status.State, 'disconnected');
+  clock.advance(1);
+  await settle();
+  assert.deepEqual(store.get(nodes, 'w1')?.Status, { State: 'down', Message: 'heartbeat failure' });
+});
+
+test('a node that reconnects within the period stays up; a second stream covers the first', async () => {
+  const { store, clock, dispatcher } = await started();
+  await dispatcher.heartbeat('w1');
+  const first = await openStream(dispatcher, 'w1');
+  const second = await openStream(dispatcher, 'w1');
+  await first.close();
+  await settle();
+  assert.equal(store.get(nodes, 'w1')?.Status.State, 'ready');
+  await second.close();
+  await settle();
+  assert.equal(store.get(nodes, 'w1')?.Status.State, 'disconnected');
+  clock.advance(2_000);
+  await dispatcher.heartbeat('w1');
+  const again = await openStream(dispatcher, 'w1');
+  clock.advance(10_000);
+  await settle();
+  assert.equal(store.get(nodes, 'w1')?.Status.State, 'ready');
+  await again.close();
+});
