@@ -9,6 +9,7 @@ import { JobsOrchestrator } from './orchestrator/jobs/jobs-orchestrator.ts';
 import { ReplicatedOrchestrator } from './orchestrator/replicated/replicated-orchestrator.ts';
 import { TaskReaper } from './orchestrator/task-reaper/task-reaper.ts';
 import { Updater } from './orchestrator/update/updater.ts';
+import { executorCapabilities } from './scheduler/executor-capabilities.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
 /** What the leader's orchestration components share. */
@@ -42,7 +43,7 @@ export class Orchestration {
     const orchestrator = { clock, logger, randomBytes, updater: this.updater };
     this.components = [
       new TaskAllocator(store, { clock, logger }),
-      new Scheduler(store, { clock, logger }),
+      new Scheduler(store, { clock, logger, executorPolicy: executorCapabilities }),
       new ReplicatedOrchestrator(store, orchestrator),
       new GlobalOrchestrator(store, orchestrator),
       new JobsOrchestrator(store, orchestrator),
