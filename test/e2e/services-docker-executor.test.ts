@@ -28,7 +28,7 @@ before(async () => {
   probeDir = await mkdtemp(join(tmpdir(), 'shoal-e2e-probe-'));
   // Tasks run as `nobody` in one test and write here.
   await chmod(probeDir, 0o777);
-  daemon = await E2eDaemon.start('docker', engine.socketPath);
+  daemon = await E2eDaemon.start('docker');
   await ok('swarm', 'init', '--advertise-addr', '127.0.0.1');
   nodeId = await daemon.rememberNodeId();
 });
@@ -136,6 +136,8 @@ test('the container gets the spec: env, mounts, limits, user, workdir, hostname,
   assert.equal(c.Config.Labels['com.docker.swarm.service.name'], 'conf');
   assert.equal(c.HostConfig.NanoCpus, 5e8);
   assert.equal(c.HostConfig.Memory, 64 * 1024 * 1024);
+  // As Docker's executor: reservations are for the scheduler, only limits reach the engine.
+  assert.equal(c.HostConfig.MemoryReservation ?? 0, 0);
   assert.equal(c.HostConfig.Init, true);
   const mounts = c.Mounts.map((m) => `${m.Type} ${m.Destination} ${m.RW ? 'rw' : 'ro'}`).sort();
   assert.deepEqual(mounts, ['bind /data rw', 'bind /ro ro', 'tmpfs /scratch rw']);
@@ -253,7 +255,10 @@ test('an update whose healthcheck fails never runs, and rolls back to the health
   const bad = tasks.filter((t) => t.Spec.ContainerSpec?.Healthcheck?.Test?.[1] === 'false');
   const failed = bad.filter((t) => t.Status.State === 'failed');
   assert.equal(failed.length, 1, `one task of the bad spec failed: ${JSON.stringify(tasks)}`);
-  assert.match(failed[0]?.Status.Err ?? '', /unhealthy container/);
+  assert.match(
+    failed[0]?.Status.Err ?? '',
+    /^task: non-zero exit \(\d+\): dockerexec: unhealthy container$/,
+  );
   const failedId = failed[0]?.ID ?? '';
   assert.ok(
     reasons.has(

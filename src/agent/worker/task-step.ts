@@ -39,7 +39,7 @@ export interface StepInput {
   readonly healthcheck: boolean;
   /**
    * The agent saw the task unhealthy since it started: it is being stopped for that, and its
-   * exit is reported as Docker's "unhealthy container" failure.
+   * exit is reported as Docker's "dockerexec: unhealthy container" failure.
    */
   readonly unhealthy: boolean;
 }
@@ -53,7 +53,7 @@ export function exitError(code: number, cause?: string): string {
 }
 
 /** Docker's cause for a container stopped because its healthcheck failed. */
-export const UNHEALTHY_CONTAINER = 'unhealthy container';
+export const UNHEALTHY_CONTAINER = 'dockerexec: unhealthy container';
 
 /** Err of a task whose container or process vanished while it ran. */
 export const TASK_VANISHED = 'task: the container or process is gone';
@@ -80,7 +80,7 @@ export function fatalStatus(state: TaskState, message: string, error: string): S
  *   `running` "started", after `healthy` when a healthcheck exists; `running` → `complete`
  *   "finished" on exit 0, `failed` "task: non-zero exit (N)" otherwise.
  * - an unhealthy task (starting or running) is stopped, then fails with
- *   "task: non-zero exit (N): unhealthy container".
+ *   "task: non-zero exit (N): dockerexec: unhealthy container".
  * - a task at its desired state waits; below it: `new`/`pending`/`assigned` → `accepted`
  *   "accepted"; `accepted` → `preparing` "preparing"; `ready` → `starting` "starting".
  *

@@ -129,7 +129,7 @@ const ACTIVE: [TaskState, TaskRuntimeStatus, Partial<StepInput>, TaskStep][] = [
       status: {
         State: 'failed',
         Message: 'before',
-        Err: 'task: non-zero exit (143): unhealthy container',
+        Err: 'task: non-zero exit (143): dockerexec: unhealthy container',
       },
     },
   ],
@@ -165,7 +165,10 @@ const ACTIVE: [TaskState, TaskRuntimeStatus, Partial<StepInput>, TaskStep][] = [
     'running',
     exited(0, { health: 'unhealthy' }),
     { healthcheck: true },
-    { action: 'none', status: { State: 'failed', Message: 'before', Err: 'unhealthy container' } },
+    {
+      action: 'none',
+      status: { State: 'failed', Message: 'before', Err: 'dockerexec: unhealthy container' },
+    },
   ],
   [
     'running',

@@ -104,7 +104,7 @@ test('a healthcheck gates running; an unhealthy task is stopped and fails', asyn
   await settle(worker);
   assert.equal(executor.count('stop', 't1'), 1);
   assert.equal(sink.last('t1')?.State, 'failed');
-  assert.equal(sink.last('t1')?.Err, 'task: non-zero exit (143): unhealthy container');
+  assert.equal(sink.last('t1')?.Err, 'task: non-zero exit (143): dockerexec: unhealthy container');
   await worker.stop();
 });
 

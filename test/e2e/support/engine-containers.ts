@@ -30,6 +30,7 @@ export interface ContainerInspect {
   readonly HostConfig: {
     readonly NanoCpus?: number;
     readonly Memory?: number;
+    readonly MemoryReservation?: number;
     readonly Init?: boolean;
     readonly Mounts?: readonly Readonly<Record<string, unknown>>[];
   };

@@ -6,8 +6,10 @@ import { SystemClock } from '../../../src/base/clock.ts';
 import { silentLogger } from '../../../src/base/logger.ts';
 import { daemonConfigFrom } from '../../../src/daemon/config.ts';
 import { Daemon } from '../../../src/daemon/daemon.ts';
+import { DOCKER_SOCKET } from '../../../src/daemon/executor-choice.ts';
 import { ApiClient } from '../../support/api-client.ts';
 import { removeNodeContainers } from '../../support/docker-engine.ts';
+import { EngineContainers } from './engine-containers.ts';
 
 /** Which executor an {@link E2eDaemon} runs its tasks with. */
 export type E2eExecutor = 'docker' | 'process';
@@ -21,22 +23,27 @@ export type E2eExecutor = 'docker' | 'process';
  */
 export class E2eDaemon {
   private daemon: Daemon | undefined;
-  private nodeIds = new Set<string>();
+  private readonly nodeIds = new Set<string>();
 
   private constructor(
     readonly dir: string,
     readonly executor: E2eExecutor,
-    private readonly engineSocket: string | undefined,
   ) {}
 
   /**
-   * Starts a daemon; `engineSocket` (the Docker engine the executor uses) is where
-   * {@link dispose} removes containers, and must be given with the docker executor.
+   * Starts a daemon. Its docker executor drives the engine at `DOCKER_SOCKET`
+   * (`/var/run/docker.sock`, as `shoal daemon` does), which is where {@link dispose} removes
+   * the containers.
    */
-  static async start(executor: E2eExecutor, engineSocket?: string): Promise<E2eDaemon> {
+  static async start(executor: E2eExecutor): Promise<E2eDaemon> {
     const dir = await mkdtemp(join(tmpdir(), `shoal-e2e-${executor}-`));
-    const daemon = new E2eDaemon(dir, executor, engineSocket);
-    await daemon.boot();
+    const daemon = new E2eDaemon(dir, executor);
+    try {
+      await daemon.boot();
+    } catch (err) {
+      await daemon.dispose().catch(() => undefined);
+      throw err;
+    }
     return daemon;
   }
 
@@ -84,9 +91,14 @@ export class E2eDaemon {
     const errors: unknown[] = [];
     await this.daemon?.stop().catch((err: unknown) => errors.push(err));
     this.daemon = undefined;
-    if (this.engineSocket !== undefined) {
+    if (this.executor === 'docker') {
       for (const id of this.nodeIds) {
-        await removeNodeContainers(this.engineSocket, id).catch((err: unknown) => errors.push(err));
+        await removeNodeContainers(DOCKER_SOCKET, id).catch((err: unknown) => errors.push(err));
+        // A container that survived is a leak the test run must report.
+        const left = await new EngineContainers(DOCKER_SOCKET)
+          .list([`com.docker.swarm.node.id=${id}`])
+          .catch((err: unknown) => [err]);
+        if (left.length > 0) errors.push(new Error(`containers left: ${JSON.stringify(left)}`));
       }
     }
     await killRecordedProcesses(join(this.dir, 'data', 'executor', 'process', 'tasks'));
