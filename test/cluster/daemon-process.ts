@@ -31,6 +31,8 @@ export interface DaemonProcessOptions {
   readonly netns?: string;
   /** `--raft-tick-ms`; default the daemon's own. */
   readonly raftTickMs?: number;
+  /** `--log-level`; default `warn`. */
+  readonly logLevel?: string;
 }
 
 /**
@@ -99,7 +101,7 @@ export class DaemonProcess {
       '--executor',
       'process',
       '--log-level',
-      'warn',
+      this.options.logLevel ?? 'warn',
       ...(this.options.raftTickMs === undefined
         ? []
         : ['--raft-tick-ms', String(this.options.raftTickMs)]),

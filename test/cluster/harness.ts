@@ -48,6 +48,8 @@ export interface ClusterOptions {
    * {@link IsolatedNetwork}), so {@link TestCluster.partition} can cut links. Default: loopback.
    */
   readonly isolated?: boolean;
+  /** Every daemon's `--log-level` (their stderr is kept for failure messages). Default `warn`. */
+  readonly logLevel?: string;
 }
 
 /** One member of a {@link TestCluster}: its daemon process and its swarm node ID. */
@@ -69,6 +71,7 @@ class DaemonFactory {
     private readonly tracker: ResourceTracker,
     private readonly raftTickMs: number,
     private readonly network: IsolatedNetwork | undefined,
+    private readonly logLevel?: string,
   ) {}
 
   get isolated(): IsolatedNetwork | undefined {
@@ -85,15 +88,25 @@ class DaemonFactory {
     this.tracker.add(`task processes of ${name}`, () => reapTaskProcesses(dir));
     if (this.network === undefined) {
       const listen = { host: '127.0.0.1', port: await freePort() };
-      return new DaemonProcess(name, dir, { listen, raftTickMs: this.raftTickMs }, this.tracker);
+      const options = { listen, raftTickMs: this.raftTickMs, ...this.logOption() };
+      return new DaemonProcess(name, dir, options, this.tracker);
     }
     const host = await this.network.addHost(name);
     return new DaemonProcess(
       name,
       dir,
-      { listen: { host: host.ip, port: 2377 }, netns: host.netns, raftTickMs: this.raftTickMs },
+      {
+        listen: { host: host.ip, port: 2377 },
+        netns: host.netns,
+        raftTickMs: this.raftTickMs,
+        ...this.logOption(),
+      },
       this.tracker,
     );
+  }
+
+  private logOption(): { logLevel?: string } {
+    return this.logLevel === undefined ? {} : { logLevel: this.logLevel };
   }
 }
 
@@ -331,7 +344,7 @@ async function newFactory(options: ClusterOptions): Promise<DaemonFactory> {
     // Registered before any daemon, so disposal (newest first) kills the daemons first.
     options.tracker.add('isolated network', () => created.dispose());
   }
-  return new DaemonFactory(options.tracker, options.raftTickMs ?? 100, network);
+  return new DaemonFactory(options.tracker, options.raftTickMs ?? 100, network, options.logLevel);
 }
 
 /** Waits until the leader lists every node ready and every manager reachable. */

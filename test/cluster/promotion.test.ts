@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { ResourceTracker } from '../support/resource-tracker.ts';
 import type { ClusterNode, TestCluster } from './harness.ts';
 import { startCluster, tryLabelWrite } from './harness.ts';
-import { shoal, shoalOk } from './service-driver.ts';
+import { runningTasks, shoal, shoalOk, tasksOf } from './service-driver.ts';
+import { liveTaskProcesses } from './task-process-reaper.ts';
 
 const tracker = new ResourceTracker();
 let cluster: TestCluster;
 let manager: ClusterNode;
 let worker: ClusterNode;
+/** The task pinned to the worker before its first promotion; it must run through every change. */
+let pinnedTask: string;
 before(async () => {
   cluster = await startCluster({ managers: 1, workers: 1, tracker });
   manager = await cluster.leader();
@@ -90,10 +93,37 @@ async function waitPromoted(): Promise<void> {
   );
 }
 
-test('node promote: the worker becomes a reachable manager that serves node ls and writes', async () => {
+/** Asserts the pinned task still runs on the worker: same task, same live process. */
+async function assertPinnedTaskRuns(): Promise<void> {
+  const running = runningTasks(await tasksOf(cluster.api(manager), 'pinned'));
+  assert.deepEqual(
+    running.map((t) => t.ID),
+    [pinnedTask],
+  );
+  assert.ok((await liveTaskProcesses(worker.process.dir)).has(pinnedTask), 'its process lives');
+}
+
+test('node promote: the worker becomes a reachable manager that serves node ls and writes; its task runs on', async () => {
   const before = await nodeLs(manager);
   assert.equal(before.get(manager.hostname)?.['MANAGER STATUS'], 'Leader');
   assert.equal(before.get(worker.hostname)?.['MANAGER STATUS'], '');
+  await shoalOk(
+    manager,
+    'service',
+    'create',
+    '-d',
+    '--name',
+    'pinned',
+    '--constraint',
+    `node.hostname==${worker.hostname}`,
+    'busybox',
+    'sleep',
+    '300',
+  );
+  pinnedTask = await cluster.waitFor(
+    'the pinned task to run on the worker',
+    async () => runningTasks(await tasksOf(cluster.api(manager), 'pinned'))[0]?.ID,
+  );
   const notManager = await shoal(worker, 'node', 'ls');
   assert.notEqual(notManager.code, 0);
   assert.match(notManager.stderr, /This node is not a swarm manager/);
@@ -108,19 +138,24 @@ test('node promote: the worker becomes a reachable manager that serves node ls a
       tryLabelWrite(cluster.api(worker), manager.id, 'via', 'promoted'),
     ),
   );
+  await assertPinnedTaskRuns();
 });
 
-test('node demote: the manager is a worker again, ready, its Raft data gone; the last manager stays', async () => {
+test('node demote: the manager is a worker again, ready, its Raft data gone, its task running; the last manager stays', async () => {
   assert.equal(
     await shoalOk(manager, 'node', 'demote', worker.hostname),
     `Manager ${worker.hostname} demoted in the swarm.\n`,
   );
   await waitManagerStatus(manager, worker, '');
+  // The role is recorded last, after the manager stopped and its data was removed.
   await cluster.waitFor(
     `${worker.hostname} to answer as a worker`,
-    async () => (await shoal(worker, 'node', 'ls')).code !== 0,
+    async () => (await cluster.api(worker).call('GET', '/_ping')).headers.swarm === 'active/worker',
     ROLE_TIMEOUT,
   );
+  const refused = await shoal(worker, 'node', 'ls');
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /This node is not a swarm manager/);
   const dataDir = join(worker.process.dir, 'data');
   assert.equal(await exists(join(dataDir, 'raft')), false, 'Raft data removed');
   assert.equal(
@@ -133,6 +168,7 @@ test('node demote: the manager is a worker again, ready, its Raft data gone; the
   assert.notEqual(last.code, 0);
   assert.match(last.stderr, /attempting to demote the last manager of the swarm/);
   assert.equal((await nodeLs(manager)).get(manager.hostname)?.['MANAGER STATUS'], 'Leader');
+  await assertPinnedTaskRuns();
 });
 
 test('promote again, SIGKILLed midway: the restarted node still becomes a reachable manager', async () => {

@@ -36,15 +36,25 @@ export async function shoalOk(node: ClusterNode, ...argv: string[]): Promise<str
   return run.stdout;
 }
 
+/**
+ * {@link shoalOk} with the command written as one line: `line` is split on spaces (so it
+ * holds no quoted words), then `rest` is appended as is (e.g. `'sh', '-c', 'exit 1'`).
+ */
+export function sh(node: ClusterNode, line: string, ...rest: string[]): Promise<string> {
+  return shoalOk(node, ...line.split(/ +/).filter((w) => w !== ''), ...rest);
+}
+
 /** The parts of an Engine API `Task` the service tests read. */
 export interface TaskJson {
   readonly ID: string;
+  readonly CreatedAt?: string;
   readonly Slot?: number;
   readonly NodeID?: string;
   readonly DesiredState: string;
   readonly Spec: { readonly ContainerSpec?: { readonly Args?: readonly string[] } };
   readonly Status: {
     readonly State: string;
+    readonly Timestamp?: string;
     readonly Message?: string;
     readonly Err?: string;
     readonly ContainerStatus?: { readonly ExitCode?: number };
@@ -78,6 +88,18 @@ export async function inspectService(api: ApiClient, name: string): Promise<Serv
 /** The tasks of `tasks` that run (observed `running`) and should (desired `running`). */
 export function runningTasks(tasks: readonly TaskJson[]): TaskJson[] {
   return tasks.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
+}
+
+/** One line per task (`slot id node desired state "err"`), for failure messages. */
+export function describeTasks(tasks: readonly TaskJson[]): string {
+  return tasks
+    .map((t) => {
+      const err = t.Status.Err === undefined ? '' : ` "${t.Status.Err}"`;
+      const args = (t.Spec.ContainerSpec?.Args ?? []).join(' ');
+      const at = `${t.CreatedAt ?? ''} ${t.Status.Timestamp ?? ''}`;
+      return `${t.Slot ?? '-'} ${t.ID} ${t.NodeID ?? '-'} ${t.DesiredState} ${t.Status.State}${err} [${args}] ${at}`;
+    })
+    .join('\n');
 }
 
 /** How many of `tasks` are observed `running`, by slot (whatever their desired state). */

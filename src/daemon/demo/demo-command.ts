@@ -4,6 +4,9 @@ import type { ExecutorKind } from '../config.ts';
 import { runDemo } from './demo.ts';
 import type { DemoOptions } from './demo.ts';
 
+/** A signal this soon after the first is the same Ctrl-C delivered twice. */
+const REPEAT_MS = 1_000;
+
 /** The flags as commander hands them over. */
 interface DemoFlags {
   readonly dir?: string;
@@ -33,14 +36,19 @@ function demoOptions(flags: DemoFlags): DemoOptions {
 
 /**
  * Runs {@link runDemo} on this process's stdout, the first SIGINT or SIGTERM stopping it
- * cleanly and a second one stopping it at once. Resolves with the demo's exit code.
+ * cleanly and a second one (a second or more later) stopping it at once. Resolves with the demo's exit code.
  */
 export async function runDemoCommand(options: DemoOptions): Promise<number> {
   const stop = new AbortController();
   const hurry = new AbortController();
+  let firstAt = 0;
   const onSignal = (): void => {
-    if (stop.signal.aborted) hurry.abort();
-    else stop.abort();
+    if (!stop.signal.aborted) {
+      firstAt = performance.now();
+      stop.abort();
+      // npx may pass on the Ctrl-C the terminal already sent to the whole group: only a
+      // second signal a moment later means "now".
+    } else if (performance.now() - firstAt > REPEAT_MS) hurry.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

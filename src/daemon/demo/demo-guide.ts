@@ -6,14 +6,15 @@ export const TRY_NEXT_HEADING = 'Try next, in another terminal:';
 /** What {@link demoGuide} describes. */
 export interface DemoGuideFacts {
   readonly dir: string;
-  readonly executor: 'docker' | 'process';
   /** `-H` of each node, in start order; the first one is shown in the commands. */
   readonly hosts: readonly { readonly hostname: string; readonly url: string }[];
   /** A node the user may kill to watch its tasks move: its hostname and pid. */
   readonly victim: { readonly hostname: string; readonly pid: number } | undefined;
   readonly replicas: number;
-  /** The cluster's heartbeat period in seconds (a node is down after three missed). */
+  /** The cluster's heartbeat period in seconds (a crashed node is down one period later). */
   readonly heartbeatSeconds: number;
+  /** The service's restart delay in seconds (Swarm's default 5 s). */
+  readonly restartDelaySeconds: number;
   readonly keep: boolean;
 }
 
@@ -34,17 +35,28 @@ export function demoGuide(facts: DemoGuideFacts): string {
     TRY_NEXT_HEADING,
     '',
     `  export SHOAL_HOST=${first.url}`,
-    '  npx shoal node ls                          # three managers, one leader',
-    `  npx shoal service ps ${DEMO_SERVICE}                   # which task runs where`,
-    `  npx shoal service logs -f ${DEMO_SERVICE}              # "hello from ..." every 2 s per task`,
-    `  npx shoal service scale ${DEMO_SERVICE}=${more}              # ${more} replicas, spread over the nodes`,
-    `  npx shoal service update --env-add GREETING=hola ${DEMO_SERVICE}   # a rolling update, one task at a time`,
+    tryLine('npx shoal node ls', 'three managers, one leader'),
+    tryLine(`npx shoal service ps ${DEMO_SERVICE}`, 'which task runs where'),
+    tryLine(`npx shoal service logs -f ${DEMO_SERVICE}`, '"hello from ..." every 2 s per task'),
+    tryLine(`npx shoal service scale ${DEMO_SERVICE}=${more}`, `${more} replicas over the nodes`),
+    tryLine(
+      `npx shoal service update --env-add GREETING=hola ${DEMO_SERVICE}`,
+      'a rolling update, one task at a time',
+    ),
   ];
   if (facts.victim !== undefined) {
-    const downAfter = Math.round(facts.heartbeatSeconds * 3);
+    // Its connection drops with it: the leader marks it down one heartbeat period later.
+    const down = Math.round(facts.heartbeatSeconds);
+    const restart = Math.round(facts.restartDelaySeconds);
     lines.push(
-      `  kill -9 ${facts.victim.pid}                             # crash ${facts.victim.hostname}: after ~${downAfter} s it is down`,
-      `  npx shoal service ps ${DEMO_SERVICE}                   # ... and its tasks run again elsewhere`,
+      tryLine(
+        `kill -9 ${facts.victim.pid}`,
+        `crash ${facts.victim.hostname}: down after ~${down} s,`,
+      ),
+      tryLine(
+        `npx shoal service ps ${DEMO_SERVICE}`,
+        `its tasks restart elsewhere ${restart} s later (restart delay)`,
+      ),
     );
   }
   lines.push(
@@ -55,9 +67,13 @@ export function demoGuide(facts: DemoGuideFacts): string {
     `  docker -H ${first.url} service ps ${DEMO_SERVICE}`,
     `  DOCKER_HOST=${first.url} docker service logs -f ${DEMO_SERVICE}`,
     '',
-    `Tasks run ${facts.executor === 'docker' ? 'as Docker containers' : 'as processes on this machine (process executor)'}.`,
     `Daemon logs: ${facts.dir}/<node>.log`,
     `Press Ctrl-C to stop the cluster${facts.keep ? ` (${facts.dir} is kept)` : ` and remove ${facts.dir}`}.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** A command and its comment, the comments lined up in one column. */
+function tryLine(command: string, comment: string): string {
+  return `  ${command.padEnd(56)}# ${comment}`;
 }

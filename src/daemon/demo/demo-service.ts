@@ -71,23 +71,24 @@ export async function waitForReplicas(
 }
 
 /**
- * Removes every service and waits (up to `timeoutMs`) until no task on a `ready` node still
- * runs or may start, so stopping the daemons afterwards leaves nothing behind there. Resolves false when
+ * Removes every service and waits (up to `timeoutMs`) until no task is left on a `ready`
+ * node, so stopping the daemons afterwards leaves nothing behind there. Resolves false when
  * the wait timed out (the caller then cleans up stray tasks itself).
  */
 export async function removeAllServices(api: EngineApi, timeoutMs: number): Promise<boolean> {
   for (const service of await api.serviceList()) {
     await api.serviceRemove(service.ID).catch(() => undefined);
   }
-  const live = new Set(['assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);
   try {
-    await waitUntil('every task to stop', timeoutMs, async () => {
+    await waitUntil('every task to be deleted', timeoutMs, async () => {
       // A down node reports nothing: its tasks are left to the caller's stray cleanup.
       const up = new Set(
         (await api.nodeList()).filter((n) => n.Status.State === 'ready').map((n) => n.ID),
       );
+      // The reaper deletes a removed service's tasks once they stopped; the agents then
+      // remove what the tasks left (containers, sandboxes), so wait for the deletion.
       const tasks = await api.taskList();
-      return tasks.every((t) => !live.has(t.Status.State) || !up.has(t.NodeID ?? ''));
+      return tasks.every((t) => !up.has(t.NodeID ?? ''));
     });
     return true;
   } catch {

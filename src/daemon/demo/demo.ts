@@ -3,8 +3,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExecutorKind } from '../config.ts';
-import { dockerAnswers } from '../executor-choice.ts';
 import { demoGuide } from './demo-guide.ts';
+import { chooseDemoExecutor } from './demo-executor.ts';
+import type { DockerProbe } from './demo-executor.ts';
 import {
   DEMO_SERVICE,
   demoServiceSpec,
@@ -33,13 +34,15 @@ export interface DemoDeps {
   readonly stop: AbortSignal;
   /** Aborted on a second one: stop now (SIGKILL the daemons). */
   readonly hurry: AbortSignal;
-  /** Whether a Docker engine answers (for `--executor auto`); default pings its socket. */
-  readonly dockerAnswers?: () => Promise<boolean>;
+  /** Docker as the demo sees it; default the engine on its usual socket. */
+  readonly docker?: DockerProbe;
 }
 
 const HOSTNAMES = ['demo-1', 'demo-2', 'demo-3'];
 /** Swarm's default dispatcher heartbeat, which the demo keeps. */
 const HEARTBEAT_SECONDS = 5;
+/** Swarm's default restart delay, which the demo's service keeps. */
+const RESTART_DELAY_SECONDS = 5;
 /** Bound on the service converging (first start of a Docker image may pull it). */
 const CONVERGE_TIMEOUT_MS = 120_000;
 
@@ -49,15 +52,20 @@ const CONVERGE_TIMEOUT_MS = 120_000;
  * tears everything down (services removed so no task outlives the demo, daemons SIGTERMed
  * and SIGKILLed after 10 s or at once on `hurry`, stray tasks killed, dir removed unless
  * `keep`). Resolves with the exit code: 0, or 1 when the cluster or service failed (the
- * reason printed).
+ * reason and the tail of each daemon's log printed). Rejects, having started nothing, when
+ * `options.dir` exists and is not empty.
  */
 export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<number> {
   const dir = await makeDir(options.dir);
-  const executor = await resolveExecutor(options.executor, deps);
-  deps.out(`shoal demo: a three-node swarm on this machine (${executor} executor) in ${dir}\n`);
   let cluster: LocalCluster | undefined;
   let code = 0;
   try {
+    deps.out(`shoal demo: a three-node swarm on this machine, in ${dir}\n`);
+    const executor = await untilAborted(
+      chooseDemoExecutor(options.executor, options.image, deps.out, deps.docker),
+      deps.stop,
+    );
+    deps.out(`  tasks will run ${ranBy(executor)}\n`);
     cluster = await untilAborted(
       LocalCluster.start(
         {
@@ -72,11 +80,14 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
       deps.stop,
     );
     await untilAborted(deploy(cluster, options, deps), deps.stop);
-    deps.out(`\n${guideFor(cluster, dir, executor, options)}`);
+    deps.out(`\n${guideFor(cluster, dir, options)}`);
     await aborted(deps.stop);
   } catch (err) {
     if (!deps.stop.aborted) {
       deps.out(`\nshoal demo failed: ${(err as Error).message}\n`);
+      for (const node of cluster?.nodes ?? []) {
+        deps.out(`\n--- the end of ${node.logPath}:\n${node.logTail(10)}\n`);
+      }
       code = 1;
     }
   }
@@ -99,16 +110,10 @@ async function deploy(cluster: LocalCluster, options: DemoOptions, deps: DemoDep
   deps.out(`  ${DEMO_SERVICE} converged in ${seconds} s\n`);
 }
 
-function guideFor(
-  cluster: LocalCluster,
-  dir: string,
-  executor: 'docker' | 'process',
-  options: DemoOptions,
-): string {
+function guideFor(cluster: LocalCluster, dir: string, options: DemoOptions): string {
   const last = cluster.nodes.at(-1);
   return demoGuide({
     dir,
-    executor,
     hosts: cluster.nodes.map((n) => ({ hostname: n.hostname, url: n.hostUrl })),
     victim:
       last?.pid === undefined || cluster.nodes.length < 2
@@ -116,6 +121,7 @@ function guideFor(
         : { hostname: last.hostname, pid: last.pid },
     replicas: options.replicas,
     heartbeatSeconds: HEARTBEAT_SECONDS,
+    restartDelaySeconds: RESTART_DELAY_SECONDS,
     keep: options.keep,
   });
 }
@@ -126,7 +132,7 @@ async function teardown(
   keep: boolean,
   deps: DemoDeps,
 ): Promise<void> {
-  deps.out('\nstopping: removing services, then stopping the daemons\n');
+  if (cluster !== undefined) deps.out('\nstopping: removing services, then stopping the daemons\n');
   const onHurry = (): void => {
     deps.out('stopping now (SIGKILL)\n');
     for (const node of cluster?.nodes ?? []) void node.kill();
@@ -137,20 +143,12 @@ async function teardown(
     if (live !== undefined && !deps.hurry.aborted) {
       await untilAborted(removeAllServices(live.api, 20_000), deps.hurry).catch(() => false);
     }
-    const nodeIds = await Promise.all(
-      (cluster?.nodes ?? []).map((n) =>
-        n.running
-          ? n.api
-              .info()
-              .then((i) => i.Swarm?.NodeID ?? '')
-              .catch(() => '')
-          : Promise.resolve(''),
-      ),
-    );
     await cluster?.stop();
     const strays =
       (await killStrayTaskProcesses(dir)) +
-      (await removeStrayContainers(nodeIds.filter((id) => id !== '')));
+      (await removeStrayContainers(
+        (cluster?.nodes ?? []).flatMap((n) => (n.nodeId === undefined ? [] : [n.nodeId])),
+      ));
     if (strays > 0) deps.out(`removed ${strays} task(s) left behind\n`);
   } finally {
     deps.hurry.removeEventListener('abort', onHurry);
@@ -174,9 +172,10 @@ async function makeDir(wanted: string | undefined): Promise<string> {
   return dir;
 }
 
-async function resolveExecutor(kind: ExecutorKind, deps: DemoDeps): Promise<'docker' | 'process'> {
-  if (kind !== 'auto') return kind;
-  return (await (deps.dockerAnswers ?? dockerAnswers)()) ? 'docker' : 'process';
+function ranBy(executor: 'docker' | 'process'): string {
+  return executor === 'docker'
+    ? 'as Docker containers (docker executor)'
+    : 'as processes on this machine (process executor)';
 }
 
 /** Resolves when `signal` aborts. */

@@ -22,7 +22,7 @@ export interface LocalClusterOptions {
   readonly onStep?: (text: string) => void;
 }
 
-/** Hidden from SIGTERM to SIGKILL when stopping a daemon. */
+/** Time from SIGTERM to SIGKILL when stopping a daemon. */
 const STOP_GRACE_MS = 10_000;
 
 /**
@@ -86,7 +86,7 @@ export class LocalCluster {
     const [first, ...rest] = this.members;
     if (first === undefined) throw new Error('a cluster needs at least one node');
     onStep?.(`swarm init on ${first.hostname}`);
-    await first.api.swarmInit(initRequest(first.listenAddr));
+    first.nodeId = await first.api.swarmInit(initRequest(first.listenAddr));
     const tokens = (await first.api.swarmInspect()).JoinTokens;
     for (const [i, daemon] of rest.entries()) {
       const manager = i + 1 < this.options.managers;
@@ -99,6 +99,7 @@ export class LocalCluster {
         JoinToken: manager ? tokens.Manager : tokens.Worker,
         Availability: '',
       });
+      daemon.nodeId = (await daemon.api.info()).Swarm?.NodeID;
       // One membership change at a time, as Raft wants: the next join waits for this one.
       if (manager) await this.waitForNodes(first.api, i + 2, i + 2);
     }
@@ -163,7 +164,7 @@ export async function waitUntil(
     try {
       if (await check()) return;
     } catch (err) {
-      lastError = err instanceof Error ? err : new Error(String(err as string));
+      lastError = err instanceof Error ? err : new Error(JSON.stringify(err));
     }
     if (performance.now() > deadline) {
       const why = lastError === undefined ? '' : ` (last error: ${lastError.message})`;

@@ -36,6 +36,8 @@ export class LocalDaemon {
   readonly api: EngineApi;
   readonly socketPath: string;
   readonly logPath: string;
+  /** The swarm node ID, once the daemon has joined (set by its cluster). */
+  nodeId: string | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 

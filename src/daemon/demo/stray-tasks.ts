@@ -1,6 +1,6 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { DOCKER_API_VERSION, DockerClient } from '../../agent/exec/docker/docker-client.ts';
+import { DockerClient } from '../../agent/exec/docker/docker-client.ts';
 import { SWARM_LABELS } from '../../agent/exec/docker/container-config.ts';
 
 /** The path segment every process-executor task sandbox has (`<data>/executor/process/tasks/`). */
@@ -44,13 +44,13 @@ export async function removeStrayContainers(
   for (const nodeId of nodeIds) {
     const filters = JSON.stringify({ label: [`${SWARM_LABELS.nodeId}=${nodeId}`] });
     const containers = await docker
-      .json<{ Id: string }[]>('GET', `/${DOCKER_API_VERSION}/containers/json`, {
+      .json<{ Id: string }[]>('GET', '/containers/json', {
         query: { all: 1, filters },
       })
       .catch(() => []);
     for (const container of containers) {
       await docker
-        .call('DELETE', `/${DOCKER_API_VERSION}/containers/${container.Id}`, {
+        .call('DELETE', `/containers/${container.Id}`, {
           query: { force: 1 },
         })
         .then(() => (removed += 1))

@@ -30,7 +30,8 @@ import { notInSwarm, notSwarmManager, workerNotManager } from './swarm-errors.ts
 import { leaveRaft, leaveRefusal } from './manager-leave.ts';
 import { forceNewCluster } from './swarm-force-new-cluster.ts';
 import { completePendingRenewal } from './certificate-renewer.ts';
-import { RoleFollower, resumeRole } from './role-change.ts';
+import { resumeRole } from './role-change.ts';
+import { RoleFollower } from './role-follower.ts';
 import { joinSwarm, loadWorkerIdentity } from './swarm-join.ts';
 import { initSwarm, removeSwarmFiles, resumeSwarm } from './swarm-start.ts';
 import type { SwarmStartContext } from './swarm-start.ts';
@@ -45,7 +46,9 @@ export interface NodeStateAccess {
  * The daemon's swarm lifecycle and its manager-side API: implements the routes' `SwarmBackend`
  * and the system routes' `SwarmInfoProvider`. Lifecycle calls (`resume`, `init`, `join`,
  * `leave`, `stop`) run one at a time. Every member, manager or worker, runs a {@link NodeAgent}
- * heartbeating the managers (a manager's own address first), so its node stays `ready`. Reads are served from the local manager's store; writes need
+ * heartbeating the managers (a manager's own address first), so its node stays `ready`, and a
+ * {@link RoleFollower} that renews its certificate and makes the node follow a promotion or
+ * demotion (starting or stopping its manager, in the same queue; the agent keeps running). Reads are served from the local manager's store; writes need
  * a leader: a follower's writes go through Raft to the leader, and without a leader they fail
  * at once with `MANAGER_NOT_LEADER` and Docker's no-leader text.
  */
@@ -62,7 +65,11 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
     private readonly state: NodeStateAccess,
   ) {}
 
-  /** Restarts into the membership `state.json` records, if any (called once by `Daemon.start`). */
+  /**
+   * Restarts into the membership `state.json` records, if any (called once by `Daemon.start`),
+   * after finishing a certificate renewal or a demotion a crash interrupted (see `resumeRole`);
+   * a role change the cluster made meanwhile is then carried out by the {@link RoleFollower}.
+   */
   resume(): Promise<void> {
     return this.serially(async () => {
       const recorded = this.state.current().swarm;

@@ -2,9 +2,13 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Daemon } from '../../../src/daemon/daemon.ts';
+import { SystemClock } from '../../../src/base/clock.ts';
+import { silentLogger } from '../../../src/base/logger.ts';
+import { daemonConfigFrom } from '../../../src/daemon/config.ts';
+import { Daemon } from '../../../src/daemon/daemon.ts';
 import { loadNodeState, saveNodeState } from '../../../src/daemon/node-state.ts';
 import { readNodeIdentity } from '../../../src/manager/ca/node-certificate.ts';
+import { MANAGER_KEYS_FILE } from '../../../src/manager/keys/manager-keys-file.ts';
 import { raftMembers } from '../../../src/store/tables.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { DaemonDir } from './daemon-harness.ts';
@@ -22,12 +26,35 @@ interface Member {
   readonly hostname: string;
 }
 
+/** Fast Raft ticks; each node asks the leader about its certificate (and role) every 200 ms. */
+const FAST_TIMING = { tickMs: 10, certificateCheckMs: 200 };
+
+async function startDaemon(
+  dir: DaemonDir,
+  hostname: string,
+  timing: { tickMs: number; certificateCheckMs: number } = FAST_TIMING,
+): Promise<Daemon> {
+  const config = daemonConfigFrom({
+    dataDir: dir.dataDir,
+    apiSocket: dir.socket,
+    listenAddr: '127.0.0.1:0',
+    hostname,
+  });
+  const daemon = new Daemon(config, {
+    clock: new SystemClock(),
+    logger: silentLogger,
+    identity: { version: '0.1.0-test' },
+    swarmTiming: timing,
+  });
+  await daemon.start();
+  running.add(daemon);
+  return daemon;
+}
+
 async function startOn(hostname: string): Promise<Member> {
   const dir = await DaemonDir.create();
   dirs.push(dir);
-  const daemon = await dir.start(hostname);
-  running.add(daemon);
-  return { dir, daemon, hostname };
+  return { dir, daemon: await startDaemon(dir, hostname), hostname };
 }
 
 async function stop(member: Member): Promise<void> {
@@ -35,9 +62,8 @@ async function stop(member: Member): Promise<void> {
   running.delete(member.daemon);
 }
 
-async function restart(member: Member): Promise<void> {
-  member.daemon = await member.dir.start(member.hostname);
-  running.add(member.daemon);
+async function restart(member: Member, timing = FAST_TIMING): Promise<void> {
+  member.daemon = await startDaemon(member.dir, member.hostname, timing);
 }
 
 interface NodeJson {
@@ -50,7 +76,7 @@ interface NodeJson {
 
 /** 200 ms heartbeats, so a node's session finds the leader quickly. */
 const FAST_HEARTBEATS = { Dispatcher: { HeartbeatPeriod: 200_000_000 } };
-/** Promotion and demotion wait on the renewer's 5 s status checks and Raft catch-up. */
+/** Promotion waits for Raft catch-up and a membership sweep (1 s) on a loaded machine. */
 const ROLE_TIMEOUT = { timeoutMs: 30_000 };
 
 async function nodeOn(via: Member, id: string): Promise<NodeJson | undefined> {
@@ -59,13 +85,17 @@ async function nodeOn(via: Member, id: string): Promise<NodeJson | undefined> {
 }
 
 async function setRole(via: Member, id: string, role: 'manager' | 'worker'): Promise<void> {
-  const node = await nodeOn(via, id);
-  assert.ok(node);
-  const reply = await via.dir.call('POST', `/nodes/${id}/update?version=${node.Version.Index}`, {
-    ...node.Spec,
-    Role: role,
+  // Heartbeats and certificate reports bump the node's version: retry a stale write.
+  await waitFor(`node ${id} to be given role ${role}`, async () => {
+    const node = await nodeOn(via, id);
+    assert.ok(node);
+    const reply = await via.dir.call('POST', `/nodes/${id}/update?version=${node.Version.Index}`, {
+      ...node.Spec,
+      Role: role,
+    });
+    if (reply.status === 200) return true;
+    throw new Error(`${reply.status} ${JSON.stringify(reply.body)}`);
   });
-  assert.equal(reply.status, 200, JSON.stringify(reply.body));
 }
 
 /** The Raft members the first manager's store records for `nodeId` (removed ones too). */
@@ -91,59 +121,67 @@ async function certificateRole(member: Member): Promise<string> {
   return readNodeIdentity(pem).role;
 }
 
-async function waitPromoted(manager: Member, worker: Member, id: string): Promise<void> {
+/** Waits until `node` runs as a manager that `viewer` lists as a ready, reachable voter. */
+async function waitPromoted(viewer: Member, node: Member, id: string): Promise<void> {
   await waitFor(
-    `${worker.hostname} to run as a manager`,
-    async () => (await worker.dir.call('GET', '/_ping')).headers.swarm === 'active/manager',
+    `${node.hostname} to run as a manager`,
+    async () => (await node.dir.call('GET', '/_ping')).headers.swarm === 'active/manager',
     ROLE_TIMEOUT,
   );
   await waitFor(
-    `${worker.hostname} to be a ready, reachable voter`,
+    `${node.hostname} to be a ready, reachable voter`,
     async () => {
-      const node = await nodeOn(manager, id);
+      const seen = await nodeOn(viewer, id);
       return (
-        node?.Status.State === 'ready' &&
-        node.ManagerStatus?.Reachability === 'reachable' &&
-        voters(manager) === 2
+        seen?.Status.State === 'ready' &&
+        seen.ManagerStatus?.Reachability === 'reachable' &&
+        voters(viewer) === 2
       );
     },
     ROLE_TIMEOUT,
   );
-  assert.equal(worker.daemon.state().swarm?.role, 'manager');
-  assert.equal(await certificateRole(worker), 'manager');
+  assert.equal(node.daemon.state().swarm?.role, 'manager');
+  assert.equal(await certificateRole(node), 'manager');
+  assert.equal(await exists(join(node.dir.dataDir, 'raft', 'member.json')), true);
+  assert.equal(await exists(join(node.dir.dataDir, 'certificates', MANAGER_KEYS_FILE)), true);
 }
 
-async function waitDemoted(manager: Member, worker: Member, id: string): Promise<void> {
+/** Waits until `node` runs as a worker again, out of Raft as `viewer` sees it, still ready. */
+async function waitDemoted(viewer: Member, node: Member, id: string): Promise<void> {
   await waitFor(
-    `${worker.hostname} to run as a worker again`,
+    `${node.hostname} to run as a worker again`,
     async () =>
-      (await worker.dir.call('GET', '/_ping')).headers.swarm === 'active/worker' &&
-      voters(manager) === 1,
+      (await node.dir.call('GET', '/_ping')).headers.swarm === 'active/worker' &&
+      voters(viewer) === 1,
     ROLE_TIMEOUT,
   );
-  assert.equal(worker.daemon.state().swarm?.role, 'worker');
-  assert.equal(await certificateRole(worker), 'worker');
-  assert.equal(await exists(join(worker.dir.dataDir, 'raft')), false, 'Raft data removed');
+  assert.equal(node.daemon.state().swarm?.role, 'worker');
+  assert.equal(await certificateRole(node), 'worker');
+  assert.equal(await exists(join(node.dir.dataDir, 'raft')), false, 'Raft data removed');
   assert.equal(
-    await exists(join(worker.dir.dataDir, 'certificates', 'swarm-manager-keys.json')),
+    await exists(join(node.dir.dataDir, 'certificates', MANAGER_KEYS_FILE)),
     false,
     'manager keys removed',
   );
-  assert.equal((await worker.dir.call('GET', '/nodes')).status, 503);
+  assert.equal((await node.dir.call('GET', '/nodes')).status, 503);
   await waitFor('the demoted node to stay ready, with no manager status', async () => {
-    const node = await nodeOn(manager, id);
-    return node?.Status.State === 'ready' && node.ManagerStatus === undefined;
+    const seen = await nodeOn(viewer, id);
+    return seen?.Status.State === 'ready' && seen.ManagerStatus === undefined;
   });
 }
 
-test('a promoted worker becomes a reachable voter; demoted, it is a worker again; promoted again, with a new raft ID', async () => {
-  const manager = await startOn('node-m');
-  const worker = await startOn('node-w');
+/** A manager and a worker on fresh daemons, the worker ready; `spec` is merged into init's. */
+async function managerAndWorker(
+  suffix: string,
+  spec: Record<string, unknown> = {},
+): Promise<{ manager: Member; worker: Member; id: string }> {
+  const manager = await startOn(`node-m${suffix}`);
+  const worker = await startOn(`node-w${suffix}`);
   const init = await manager.dir.call('POST', '/swarm/init', {
     AdvertiseAddr: '127.0.0.1',
-    Spec: FAST_HEARTBEATS,
+    Spec: { ...FAST_HEARTBEATS, ...spec },
   });
-  assert.equal(init.status, 200);
+  assert.equal(init.status, 200, JSON.stringify(init.body));
   const token = (
     (await manager.dir.call('GET', '/swarm')).body as { JoinTokens: { Worker: string } }
   ).JoinTokens.Worker;
@@ -154,11 +192,16 @@ test('a promoted worker becomes a reachable voter; demoted, it is a worker again
   });
   assert.equal(joined.status, 200, JSON.stringify(joined.body));
   const id = worker.daemon.state().swarm?.nodeId ?? '';
-  const managerId = manager.daemon.state().swarm?.nodeId ?? '';
   await waitFor(
     'the worker to be ready',
     async () => (await nodeOn(manager, id))?.Status.State === 'ready',
   );
+  return { manager, worker, id };
+}
+
+test('a promoted worker becomes a reachable voter; demoted, a worker again; promoted again under a new raft ID; the demoted leader hands over', async () => {
+  const { manager, worker, id } = await managerAndWorker('');
+  const managerId = manager.daemon.state().swarm?.nodeId ?? '';
 
   await setRole(manager, id, 'manager');
   await waitPromoted(manager, worker, id);
@@ -186,25 +229,15 @@ test('a promoted worker becomes a reachable voter; demoted, it is a worker again
   const live = membersOf(manager, id).filter((m) => m.Removed !== true);
   assert.equal(live.length, 1);
   assert.ok((live[0]?.RaftID ?? 0) > first.RaftID, 'raft IDs are never reused');
+
+  // The first manager, the leader, is demoted in turn: it hands leadership over, then goes.
+  await setRole(worker, managerId, 'worker');
+  await waitDemoted(worker, manager, managerId);
+  assert.equal(worker.daemon.swarm().managerRuntime()?.manager.isLeader(), true);
 });
 
 test('a role change interrupted by a restart is carried out when the node comes back', async () => {
-  const manager = await startOn('node-m2');
-  const worker = await startOn('node-w2');
-  await manager.dir.call('POST', '/swarm/init', {
-    AdvertiseAddr: '127.0.0.1',
-    Spec: FAST_HEARTBEATS,
-  });
-  const token = (
-    (await manager.dir.call('GET', '/swarm')).body as { JoinTokens: { Worker: string } }
-  ).JoinTokens.Worker;
-  const remote = manager.daemon.state().swarm?.advertiseAddr ?? '';
-  await worker.dir.call('POST', '/swarm/join', { RemoteAddrs: [remote], JoinToken: token });
-  const id = worker.daemon.state().swarm?.nodeId ?? '';
-  await waitFor(
-    'the worker to be ready',
-    async () => (await nodeOn(manager, id))?.Status.State === 'ready',
-  );
+  const { manager, worker, id } = await managerAndWorker('2');
 
   // Promoted while down: it comes back as a worker, then follows the records.
   await stop(worker);
@@ -212,10 +245,18 @@ test('a role change interrupted by a restart is carried out when the node comes 
   await restart(worker);
   await waitPromoted(manager, worker, id);
 
-  // Stopped as soon as the leader has removed it from Raft, usually before its renewer has
-  // learnt the new role: restarted as the manager it recorded, it then lets go.
+  // Removed from Raft while it does not ask about its role (one check at start, then none for
+  // a minute), then restarted: it comes back as the manager it recorded, then lets go.
+  await stop(worker);
+  await restart(worker, { tickMs: 10, certificateCheckMs: 60_000 });
+  await waitFor(
+    'the restarted manager to be a reachable voter',
+    async () => (await nodeOn(manager, id))?.ManagerStatus?.Reachability === 'reachable',
+    ROLE_TIMEOUT,
+  );
   await setRole(manager, id, 'worker');
   await waitFor('the leader to remove it from Raft', () => voters(manager) === 1, ROLE_TIMEOUT);
+  assert.equal(worker.daemon.state().swarm?.role, 'manager', 'it has not learnt its role yet');
   await stop(worker);
   await restart(worker);
   await waitDemoted(manager, worker, id);
@@ -236,4 +277,21 @@ test('a role change interrupted by a restart is carried out when the node comes 
     const node = await nodeOn(manager, id);
     return node?.Status.State === 'ready' && node.ManagerStatus === undefined;
   });
+});
+
+test('with autolock, a promoted manager seals its keys under the unlock key', async () => {
+  const { manager, worker, id } = await managerAndWorker('3', {
+    EncryptionConfig: { AutoLockManagers: true },
+  });
+  const key = ((await manager.dir.call('GET', '/swarm/unlockkey')).body as { UnlockKey: string })
+    .UnlockKey;
+  await setRole(manager, id, 'manager');
+  await waitPromoted(manager, worker, id);
+
+  await stop(worker);
+  await restart(worker);
+  assert.equal((await worker.dir.call('GET', '/_ping')).headers.swarm, 'locked');
+  const unlocked = await worker.dir.call('POST', '/swarm/unlock', { UnlockKey: key });
+  assert.equal(unlocked.status, 200, JSON.stringify(unlocked.body));
+  await waitPromoted(manager, worker, id);
 });

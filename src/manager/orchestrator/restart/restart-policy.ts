@@ -3,7 +3,7 @@ import type { Node } from '../../../api/objects/node.ts';
 import type { Service } from '../../../api/objects/service.ts';
 import { isJobMode } from '../../../api/objects/service-spec.ts';
 import type { Task } from '../../../api/objects/task.ts';
-import { compareTaskStates } from '../../../api/objects/task.ts';
+import { compareTaskStates, isTerminalTaskState } from '../../../api/objects/task.ts';
 import type { RestartCondition } from '../../../api/objects/task-spec.ts';
 
 /** How long a replacement waits for the task it replaces to stop: 1 min (swarmkit's). */
@@ -98,7 +98,7 @@ function mightBeRunning(task: Task, nodes: ReadonlyMap<string, Node>): boolean {
 /**
  * When the held replacement `task` (desired `ready`) may start (swarmkit's `DelayStart`):
  * once its restart delay has passed since it was created (no delay when the task it
- * replaced was on a drained node) and no other task of the slot may still be running, or
+ * replaced was on a drained node, or was still healthy when its node went down) and no other task of the slot may still be running, or
  * {@link OLD_TASK_TIMEOUT_MS} after the delay at the latest. Tasks on down nodes are not
  * waited for. Pure: `now` and the slot's tasks (`slotTasks`, every desired state) in.
  */
@@ -117,7 +117,14 @@ export function readyDecision(
   const predecessorNode =
     predecessor?.NodeID === undefined ? undefined : nodes.get(predecessor.NodeID);
   const drained = predecessorNode?.Spec.Availability === 'drain';
-  const delay = drained ? 0 : restartPolicyOf(task, isJobMode(service.Spec.Mode)).delayMs;
+  // A task that was still fine when its node died did not fail: the delay that damps crash
+  // loops has nothing to damp, so the replacement starts at once (Swarm waits the delay).
+  const nodeLost =
+    predecessor?.NodeID !== undefined &&
+    (predecessorNode === undefined || predecessorNode.Status.State === 'down') &&
+    !isTerminalTaskState(predecessor.Status.State);
+  const delay =
+    drained || nodeLost ? 0 : restartPolicyOf(task, isJobMode(service.Spec.Mode)).delayMs;
   if (now < created + delay) return { kind: 'wait', until: created + delay };
   const deadline = created + delay + OLD_TASK_TIMEOUT_MS;
   if (now < deadline && others.some((t) => mightBeRunning(t, nodes))) {

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SECOND } from '../../../../src/api/defaults.ts';
 import {
+  readyDecision,
   restartPolicyOf,
   restartsInSlot,
   shouldRestart,
 } from '../../../../src/manager/orchestrator/restart/restart-policy.ts';
-import { aService, aTask, at, T0 } from '../fixtures.ts';
+import { aNode, aService, aTask, at, T0 } from '../fixtures.ts';
 
 test('defaults: any, 5 s, unlimited, no window; any means on-failure for jobs', () => {
   const task = aTask('a', aService('s'));
@@ -42,4 +43,27 @@ test('a window counts only recent restarts', () => {
   const second = aTask('b', s, { state: 'failed', createdAt: at(1000) });
   assert.equal(shouldRestart(s, second, [first, second], T0 + 5000), false);
   assert.equal(shouldRestart(s, second, [first, second], T0 + 11_001), true);
+});
+
+test('a replacement for a task lost with its node starts at once; one for a failed task waits', () => {
+  const s = aService('s');
+  const nodes = new Map([
+    ['dead', aNode('dead', { state: 'down' })],
+    ['live', aNode('live')],
+  ]);
+  const replacement = aTask('new', s, { state: 'new', DesiredState: 'ready', createdAt: at(0) });
+  const lost = aTask('old', s, { NodeID: 'dead', DesiredState: 'shutdown', createdAt: at(-1000) });
+  assert.deepEqual(readyDecision(s, replacement, [lost, replacement], nodes, T0), {
+    kind: 'start',
+  });
+  const failed = aTask('old', s, {
+    state: 'failed',
+    NodeID: 'live',
+    DesiredState: 'shutdown',
+    createdAt: at(-1000),
+  });
+  assert.deepEqual(readyDecision(s, replacement, [failed, replacement], nodes, T0), {
+    kind: 'wait',
+    until: T0 + 5000,
+  });
 });
