@@ -41,8 +41,6 @@ export interface DemoDeps {
 const HOSTNAMES = ['demo-1', 'demo-2', 'demo-3'];
 /** Swarm's default dispatcher heartbeat, which the demo keeps. */
 const HEARTBEAT_SECONDS = 5;
-/** Swarm's default restart delay, which the demo's service keeps. */
-const RESTART_DELAY_SECONDS = 5;
 /** Bound on the service converging (first start of a Docker image may pull it). */
 const CONVERGE_TIMEOUT_MS = 120_000;
 
@@ -121,7 +119,6 @@ function guideFor(cluster: LocalCluster, dir: string, options: DemoOptions): str
         : { hostname: last.hostname, pid: last.pid },
     replicas: options.replicas,
     heartbeatSeconds: HEARTBEAT_SECONDS,
-    restartDelaySeconds: RESTART_DELAY_SECONDS,
     keep: options.keep,
   });
 }
