@@ -14,7 +14,7 @@ function service(fields: Partial<EngineService> & { Mode: object }): EngineServi
     Spec: { Name: 'svc', Mode },
     Endpoint: { Spec: {} },
     ...rest,
-  } as EngineService;
+  };
 }
 
 let taskCount = 0;
