@@ -29,13 +29,20 @@ export function heartbeatDelay(periodMs: number, policy: SessionPolicy, r: numbe
 
 /**
  * Delay before retrying after `failures` consecutive failures (1 or more): the base doubled
- * per failure, capped at the maximum, then scaled into [½, 1] of that by `r` in [0, 1) so
- * retrying agents do not move in step. 0 failures: 0. Pure.
+ * per failure, capped at the maximum and at `capMs` (a session passes the last heartbeat
+ * period, so a live agent whose manager failed over tries again within each period and is
+ * not marked down by the dispatcher's grace of a few periods), then scaled into [½, 1] of
+ * that by `r` in [0, 1) so retrying agents do not move in step. 0 failures: 0. Pure.
  */
-export function backoffDelay(failures: number, policy: SessionPolicy, r: number): number {
+export function backoffDelay(
+  failures: number,
+  policy: SessionPolicy,
+  r: number,
+  capMs: number = policy.backoffMaxMs,
+): number {
   if (failures <= 0) return 0;
   const exponent = Math.min(failures - 1, 30);
-  const capped = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** exponent);
+  const capped = Math.min(policy.backoffMaxMs, capMs, policy.backoffBaseMs * 2 ** exponent);
   return Math.max(1, Math.round(capped * (0.5 + r / 2)));
 }
 

@@ -62,7 +62,9 @@ export interface SessionStatus {
  * heartbeats the leader at the period it returns (a little early, jittered), with the node
  * description on the first heartbeat to each manager; follows `MANAGER_NOT_LEADER` redirects
  * (asking the refusing manager where the leader is); on other failures moves to the next
- * known manager after a bounded exponential backoff. A refused certificate stops it.
+ * known manager after a bounded exponential backoff (never longer than the last heartbeat
+ * period, so a leader change does not outlast the dispatcher's grace). A refused
+ * certificate stops it.
  * One call at a time; all timing on the injected clock.
  */
 export class Session {
@@ -75,6 +77,8 @@ export class Session {
   private described: string | undefined;
   private failures = 0;
   private lastSuccessAt: number | undefined;
+  /** The heartbeat period the dispatcher last gave: retries never wait longer. */
+  private periodMs: number | undefined;
   private lastError: ErrorData | undefined;
   private cancelTimer: CancelTimer | undefined;
   private abort: AbortController | undefined;
@@ -159,6 +163,7 @@ export class Session {
       this.failures = 0;
       this.lastError = undefined;
       this.lastSuccessAt = this.deps.clock.now();
+      this.periodMs = reply.periodMs;
       this.known = mergeManagers(this.known, reply.managers);
       this.schedule(heartbeatDelay(reply.periodMs, this.policy, this.deps.rng.next()));
     } catch (error) {
@@ -204,7 +209,9 @@ export class Session {
     // A redirect is retried at once, but only as many times in a row as there are managers,
     // so two managers that each name the other cannot spin the session.
     const redirected = this.preferred !== undefined && this.failures <= this.known.length;
-    const delay = redirected ? 0 : backoffDelay(this.failures, this.policy, this.deps.rng.next());
+    const delay = redirected
+      ? 0
+      : backoffDelay(this.failures, this.policy, this.deps.rng.next(), this.periodMs);
     this.logger.info('heartbeat failed', { manager: target, code: shoal.code, retryInMs: delay });
     this.schedule(delay);
   }

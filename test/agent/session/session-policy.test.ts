@@ -42,6 +42,14 @@ test('backoffDelay: doubles from 100 ms, capped at 8 s, scaled into [½, 1] by r
   }
 });
 
+test('backoffDelay: a cap below the maximum (the heartbeat period) bounds every delay', () => {
+  assert.equal(backoffDelay(1, policy, 0.999_999, 500), 100);
+  assert.equal(backoffDelay(3, policy, 0.999_999, 500), 400);
+  assert.equal(backoffDelay(4, policy, 0.999_999, 500), 500);
+  assert.equal(backoffDelay(40, policy, 0, 500), 250);
+  assert.equal(backoffDelay(40, policy, 0.999_999, 60_000), 8_000, 'the maximum still holds');
+});
+
 test('backoffDelay never exceeds the cap and never shrinks as failures grow (same r)', () => {
   fc.assert(
     fc.property(

@@ -105,6 +105,25 @@ test('heartbeats at the returned period, with the description only on the first'
   assert.equal(session.status().lastSuccessAt, 1_500);
 });
 
+test('after a leader is lost, retries never wait longer than the last heartbeat period', async () => {
+  const { rpc, session, step } = started(['a:1', 'b:1']);
+  rpc.answers.set('a:1', leaderAnswer(400));
+  session.start();
+  await step(0);
+  assert.equal(session.status().state, 'connected');
+  // Every manager is down or electing for a while: the backoff grows only up to 400 ms
+  // (200 ms with r = 0), where uncapped it would reach seconds.
+  rpc.answers.clear();
+  await step(400);
+  for (let i = 0; i < 12; i++) await step(200);
+  const times = rpc.heartbeats().length;
+  assert.ok(times >= 10, `${times} heartbeats in 2.8 s`);
+  rpc.answers.set('b:1', leaderAnswer(400));
+  await step(200);
+  assert.equal(session.status().state, 'connected');
+  assert.equal(session.status().manager, 'b:1');
+});
+
 test('MANAGER_NOT_LEADER: asks that manager for the leader and goes there at once', async () => {
   const { rpc, session, step } = started(['b:1']);
   rpc.answers.set('b:1', notLeaderAnswer('c:1', ['b:1', 'c:1']));

@@ -33,8 +33,11 @@ export function serviceRow(service: EngineService): Record<string, string> {
     const total = mode.ReplicatedJob.TotalCompletions ?? mode.ReplicatedJob.MaxConcurrent ?? 1;
     replicas = `${running}/${desired} (${status?.CompletedTasks ?? 0}/${total} completed)`;
   }
-  if (mode.GlobalJob !== undefined)
-    replicas = `${running}/${desired} (${status?.CompletedTasks ?? 0}/${desired} completed)`;
+  if (mode.GlobalJob !== undefined) {
+    // As docker counts a global job: the tasks still to complete (desired) plus those done.
+    const completed = status?.CompletedTasks ?? 0;
+    replicas = `${running}/${desired} (${completed}/${desired + completed} completed)`;
+  }
   const modeName =
     mode.Global !== undefined
       ? 'global'

@@ -62,7 +62,11 @@ export class SlotReader {
         t.id !== job.taskId &&
         (job.oldTaskIds.includes(t.id) || compareTaskStates(t.DesiredState, 'running') > 0) &&
         compareTaskStates(t.Status.State, 'assigned') >= 0 &&
-        compareTaskStates(t.Status.State, 'running') <= 0,
+        compareTaskStates(t.Status.State, 'running') <= 0 &&
+        // A task on a down (or removed) node will never report that it stopped: do not wait
+        // for it, as the restart supervisor does not.
+        this.nodeOf(t) !== undefined &&
+        this.nodeOf(t)?.Status.State !== 'down',
     );
     return { task: this.store.get(tasks, job.taskId), oldStopped: !stopping };
   }

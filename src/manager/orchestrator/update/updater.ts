@@ -7,7 +7,7 @@ import type { MemoryStore } from '../../../store/memory-store.ts';
 import type { StoreEvent } from '../../../store/store-event.ts';
 import { isChangeOf } from '../../../store/store-event.ts';
 import type { Subscription } from '../../../store/subscription.ts';
-import { services, tasks } from '../../../store/tables.ts';
+import { nodes, services, tasks } from '../../../store/tables.ts';
 import type { ServiceUpdater, Slot } from '../service-updater.ts';
 import { jsonEqual } from './json-equal.ts';
 import { UpdateRun } from './update-run.ts';
@@ -102,7 +102,7 @@ export class Updater implements ServiceUpdater {
   private ensureWatch(): void {
     if (this.subscription !== undefined) return;
     const subscription = this.store.watch({
-      tables: [tasks, services],
+      tables: [tasks, services, nodes],
       kinds: ['created', 'updated', 'deleted'],
     });
     this.subscription = subscription;
@@ -124,6 +124,11 @@ export class Updater implements ServiceUpdater {
   }
 
   private dispatch(event: StoreEvent): void {
+    if (isChangeOf(nodes, event)) {
+      // A node going down ends waits on its tasks (they will never report stopping).
+      for (const run of this.runs.values()) run.poke();
+      return;
+    }
     if (isChangeOf(services, event)) {
       if (event.kind === 'deleted') this.cancel(event.object.id);
       return;
