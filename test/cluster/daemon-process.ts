@@ -1,27 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freeLoopbackPort } from '../../src/daemon/demo/local-cluster.ts';
 import type { ResourceTracker } from '../support/resource-tracker.ts';
 import { ApiClient } from '../support/api-client.ts';
 
 const bin = new URL('../../bin/shoal.js', import.meta.url).pathname;
 
-/**
- * A free TCP port on 127.0.0.1, found by binding port 0 and closing. Another process may take
- * it before the caller binds it; the window is short and the harness's ports are loopback-only.
- */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('freePort: no TCP address');
-  return address.port;
-}
+/** A free TCP port on 127.0.0.1 (the demo's helper; the harness's ports are loopback-only). */
+export const freePort = freeLoopbackPort;
 
 /** How a {@link DaemonProcess} runs. */
 export interface DaemonProcessOptions {

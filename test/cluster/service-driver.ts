@@ -1,7 +1,7 @@
 import { main } from '../../src/cli/main.ts';
 import { processIO } from '../../src/cli/cli-io.ts';
 import type { ApiClient } from '../support/api-client.ts';
-import type { ClusterNode } from './harness.ts';
+import type { ClusterNode, TestCluster } from './harness.ts';
 
 /** What one in-process run of the shoal CLI printed and returned. */
 export interface CliRun {
@@ -110,4 +110,32 @@ export function runningPerSlot(tasks: readonly TaskJson[]): Map<number, number> 
     counts.set(t.Slot ?? 0, (counts.get(t.Slot ?? 0) ?? 0) + 1);
   }
   return counts;
+}
+
+/**
+ * Waits until `check` holds for the tasks of service `name` read through `api()` (called at
+ * each poll, so it may follow a new leader), and resolves with them; on timeout the error
+ * lists the tasks last seen.
+ */
+export function waitForTasks(
+  cluster: TestCluster,
+  api: () => ApiClient,
+  name: string,
+  description: string,
+  check: (tasks: TaskJson[]) => boolean,
+  timeoutMs: number,
+): Promise<TaskJson[]> {
+  let last: TaskJson[] = [];
+  return cluster
+    .waitFor(
+      `${name}: ${description}`,
+      async () => {
+        last = await tasksOf(api(), name);
+        return check(last) && last;
+      },
+      { timeoutMs, intervalMs: 200 },
+    )
+    .catch((err: unknown) => {
+      throw new Error(`${String(err)}\ntasks:\n${describeTasks(last)}`, { cause: err });
+    });
 }

@@ -8,7 +8,7 @@ import type { ClusterNode, TestCluster } from './harness.ts';
 import { listNodes, startCluster } from './harness.ts';
 import { liveTaskProcesses } from './task-process-reaper.ts';
 import type { TaskJson } from './service-driver.ts';
-import { runningPerSlot, describeTasks, runningTasks, sh, tasksOf } from './service-driver.ts';
+import { runningPerSlot, runningTasks, sh, waitForTasks } from './service-driver.ts';
 
 const tracker = new ResourceTracker();
 let cluster: TestCluster;
@@ -40,19 +40,7 @@ function waitTasks(
   check: (tasks: TaskJson[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<TaskJson[]> {
-  let last: TaskJson[] = [];
-  return cluster
-    .waitFor(
-      `${name}: ${description}`,
-      async () => {
-        last = await tasksOf(cluster.api(manager), name);
-        return check(last) && last;
-      },
-      { timeoutMs, intervalMs: 200 },
-    )
-    .catch((err: unknown) => {
-      throw new Error(`${String(err)}\ntasks:\n${describeTasks(last)}`, { cause: err });
-    });
+  return waitForTasks(cluster, () => cluster.api(manager), name, description, check, timeoutMs);
 }
 
 function hostsRunning(tasks: readonly TaskJson[]): string[] {

@@ -15,6 +15,7 @@ import {
   sh,
   shoal,
   tasksOf,
+  waitForTasks,
 } from './service-driver.ts';
 
 const tracker = new ResourceTracker();
@@ -70,19 +71,7 @@ function waitTasks(
   check: (tasks: TaskJson[]) => boolean,
   timeoutMs = 30_000,
 ): Promise<TaskJson[]> {
-  let last: TaskJson[] = [];
-  return cluster
-    .waitFor(
-      `${name}: ${description}`,
-      async () => {
-        last = await tasksOf(cluster.api(leader), name);
-        return check(last) && last;
-      },
-      { timeoutMs, intervalMs: 200 },
-    )
-    .catch((err: unknown) => {
-      throw new Error(`${String(err)}\ntasks:\n${describeTasks(last)}`, { cause: err });
-    });
+  return waitForTasks(cluster, () => cluster.api(leader), name, description, check, timeoutMs);
 }
 
 async function waitUpdateState(
