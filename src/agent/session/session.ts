@@ -25,6 +25,8 @@ export interface SessionOptions {
   /** Sent with the first heartbeat to each manager the session connects to. */
   readonly description: NodeDescription;
   readonly policy?: Partial<SessionPolicy>;
+  /** Told the role the managers want this node in, with every accepted heartbeat. */
+  readonly onRole?: (role: 'worker' | 'manager') => void;
 }
 
 /** What a {@link Session} takes from its surroundings. */
@@ -166,6 +168,7 @@ export class Session {
       this.periodMs = reply.periodMs;
       this.known = mergeManagers(this.known, reply.managers);
       this.schedule(heartbeatDelay(reply.periodMs, this.policy, this.deps.rng.next()));
+      if (reply.role !== undefined) this.options.onRole?.(reply.role);
     } catch (error) {
       if (stale()) return;
       if (error instanceof ShoalError && error.code === 'MANAGER_NOT_LEADER') {

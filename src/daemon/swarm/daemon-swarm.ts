@@ -306,6 +306,13 @@ export class DaemonSwarm implements SwarmBackend, SwarmInfoProvider {
         engineVersion: this.ctx.engineVersion,
         ...(executorFor === undefined ? {} : { executor: () => executorFor(membership.nodeId) }),
         workerDir: join(this.ctx.layout.root, 'worker'),
+        // A role the managers want that differs from the recorded one: ask for the new
+        // certificate now rather than at the renewer's next periodic check.
+        onRole: (role) => {
+          if (role !== this.state.current().swarm?.role) {
+            this.follower?.checkNow().catch(() => undefined);
+          }
+        },
       },
       { clock: this.ctx.clock, logger: this.ctx.logger, random: this.ctx.random },
     );

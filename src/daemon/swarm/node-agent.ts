@@ -41,6 +41,8 @@ export interface NodeAgentOptions {
   readonly executor?: () => Executor;
   /** The worker's state dir (`tasks.json`), e.g. `<swarm dir>/worker`; none keeps nothing. */
   readonly workerDir?: string;
+  /** Told the role the managers want this node in, with every accepted heartbeat. */
+  readonly onRole?: (role: 'worker' | 'manager') => void;
 }
 
 /** What a {@link NodeAgent} takes from the daemon. */
@@ -149,7 +151,11 @@ export class NodeAgent {
   private async setUp(): Promise<void> {
     const executor = this.options.executor?.();
     this.session = new Session(
-      { managers: this.options.managers, description: await this.describe(executor) },
+      {
+        managers: this.options.managers,
+        description: await this.describe(executor),
+        ...(this.options.onRole === undefined ? {} : { onRole: this.options.onRole }),
+      },
       { clock: this.deps.clock, rng: this.rng, rpc: this.rpc, logger: this.deps.logger },
     );
     if (this.stopping) return;

@@ -43,6 +43,8 @@ export interface DispatcherOptions {
 /** What a heartbeat returns: when the agent must send the next one. */
 export interface HeartbeatResponse {
   readonly periodMs: number;
+  /** The node's desired role (`Spec.Role`, else its current role). */
+  readonly role?: 'worker' | 'manager';
 }
 
 /**
@@ -158,7 +160,7 @@ export class Dispatcher {
     // deadline comes before it (a shortened period). Rescanning every node on every
     // heartbeat would cost O(nodes) per heartbeat.
     if (this.armedFor === undefined || deadline < this.armedFor) this.rearm();
-    return { periodMs };
+    return { periodMs, role: node.Spec.Role ?? node.Role };
   }
 
   /**

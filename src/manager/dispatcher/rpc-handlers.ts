@@ -35,8 +35,12 @@ export interface DispatcherRpcHost {
 export function registerDispatcherRpc(rpc: RpcServer, host: DispatcherRpcHost): void {
   rpc.unary(heartbeatMethod, async (request, { caller }) => {
     const node = certifiedNode(caller);
-    const { periodMs } = await host.heartbeat(node.nodeId, request.description);
-    return { periodMs, managers: managerAddresses(host.store) };
+    const { periodMs, role } = await host.heartbeat(node.nodeId, request.description);
+    return {
+      periodMs,
+      managers: managerAddresses(host.store),
+      ...(role === undefined ? {} : { role }),
+    };
   });
   rpc.unary(managersMethod, (_request, { caller }) => {
     certifiedNode(caller);

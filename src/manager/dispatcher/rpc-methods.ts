@@ -17,6 +17,11 @@ export interface HeartbeatReply {
   readonly periodMs: number;
   /** `host:port` of every manager's cluster listener, for the agent to fail over to. */
   readonly managers: readonly string[];
+  /**
+   * The role the managers want the node in (`node promote`/`demote`): a node whose role
+   * differs checks its certificate at once instead of at its next periodic check.
+   */
+  readonly role?: 'worker' | 'manager';
 }
 
 /** Reply of {@link managersMethod}. */

@@ -247,3 +247,22 @@ test('a call that outlives a stop and restart does not start a second loop', asy
   await step(100);
   assert.equal(rpc.heartbeats().length, 3, 'one call per period, from the new loop only');
 });
+
+test('the role the managers want is passed on with every accepted heartbeat', async () => {
+  const clock = new ManualClock(1_000);
+  const rpc = new FakeRpc();
+  const roles: string[] = [];
+  session = new Session(
+    { managers: ['a:1'], description, onRole: (role) => roles.push(role) },
+    { clock, rng: zeroRng, rpc },
+  );
+  let role = 'worker';
+  rpc.answers.set('a:1', () => ({ periodMs: 100, managers: [], role }));
+  session.start();
+  clock.advance(0);
+  await settle();
+  role = 'manager';
+  clock.advance(100);
+  await settle();
+  assert.deepEqual(roles, ['worker', 'manager']);
+});

@@ -34,7 +34,7 @@ test('a new leader moves every node to unknown, then heartbeats make them ready'
     'Node moved to "unknown" state due to leadership change in cluster',
   );
   const response = await dispatcher.heartbeat('w1', { Hostname: 'worker-one' });
-  assert.deepEqual(response, { periodMs: 5_000 });
+  assert.deepEqual(response, { periodMs: 5_000, role: 'worker' });
   const w1 = store.get(nodes, 'w1')!;
   assert.equal(w1.Status.State, 'ready');
   assert.equal(w1.Description?.Hostname, 'worker-one');
@@ -69,7 +69,7 @@ test('heartbeats keep a node ready; the period follows the cluster spec', async 
   }
   const version = getSwarm(store).Version.Index;
   await updateSwarm(store, { Dispatcher: { HeartbeatPeriod: SECOND } }, version, {}, controlDeps());
-  assert.deepEqual(await dispatcher.heartbeat('w1'), { periodMs: 1_000 });
+  assert.deepEqual(await dispatcher.heartbeat('w1'), { periodMs: 1_000, role: 'worker' });
   clock.advance(3_000);
   await settle();
   assert.equal(store.get(nodes, 'w1')?.Status.State, 'down');
@@ -91,7 +91,7 @@ test('jittered periods come from the injected randomness', async () => {
   const { store, clock } = await initializedStore();
   dispatcher = new Dispatcher({ store, clock, random: () => 0 });
   dispatcher.start();
-  assert.deepEqual(await dispatcher.heartbeat('manager-1'), { periodMs: 4_500 });
+  assert.deepEqual(await dispatcher.heartbeat('manager-1'), { periodMs: 4_500, role: 'manager' });
 });
 
 /** Opens `nodeId`'s assignments stream and reads its first message; returns the closer. */

@@ -45,7 +45,7 @@ function fakeHost(store: MemoryStore, leader: { id: number; leads: boolean }) {
     heartbeat: (nodeId, description) => {
       if (!leader.leads) return Promise.reject(notLeader(leader.id));
       beats.push({ nodeId, description });
-      return Promise.resolve({ periodMs: 4_900 });
+      return Promise.resolve({ periodMs: 4_900, role: 'manager' as const });
     },
   };
   return { host, beats };
@@ -82,7 +82,11 @@ test('over mTLS: the heartbeat is for the certificate node, never a node named i
 
   const body = { description: { Hostname: 'w1' }, nodeId: 'someone-else' };
   const reply = await worker.call(listener.address, heartbeatMethod, body);
-  assert.deepEqual(reply, { periodMs: 4_900, managers: ['10.0.0.1:2377', '10.0.0.3:2377'] });
+  assert.deepEqual(reply, {
+    periodMs: 4_900,
+    managers: ['10.0.0.1:2377', '10.0.0.3:2377'],
+    role: 'manager',
+  });
   assert.deepEqual(beats, [{ nodeId: 'w1', description: { Hostname: 'w1' } }]);
 
   // A manager's certificate may heartbeat too.
