@@ -1,15 +1,12 @@
 import type { TLSInfo } from '../../api/objects/common.ts';
-import { notFoundError } from '../../api/resolve.ts';
 import type { NodeId } from '../../raft/core/types.ts';
 import type { MemoryStore } from '../../store/memory-store.ts';
 import { nodes } from '../../store/tables.ts';
-import { caError } from '../ca/ca-errors.ts';
 import { caIssuerInfo, sameIssuer } from '../ca/certificate-issuer-info.ts';
 import { clusterTrustedRoots, rootRotationOf } from '../ca/root-rotation-record.ts';
-import { notLeader } from '../controlapi/control-errors.ts';
-import { isRemoved } from '../controlapi/nodes.ts';
 import { requireCluster } from '../controlapi/swarm.ts';
 import type { Caller } from '../rpc/rpc-caller.ts';
+import { certifiedNode } from './certified-node.ts';
 import type { CertificateStatusReply } from './join-methods.ts';
 
 /** What {@link certificateStatus} needs of a manager; a `Manager` fits. */
@@ -49,15 +46,7 @@ export async function certificateStatus(
   caller: Caller,
   tlsInfo: TLSInfo,
 ): Promise<CertificateStatusReply> {
-  if (caller.anonymous) {
-    throw caError('CA_PEER_UNAUTHENTICATED', 'Permission denied: a node certificate is needed');
-  }
-  if (!host.isLeader()) throw notLeader(host.raftView.leader());
-  if (isRemoved(host.store, caller.nodeId)) {
-    throw caError('CA_NODE_REMOVED', `Permission denied: node ${caller.nodeId} was removed`);
-  }
-  const node = host.store.get(nodes, caller.nodeId);
-  if (!node) throw notFoundError('node', caller.nodeId);
+  const node = certifiedNode(host, caller);
   const cluster = requireCluster(host.store);
   const rotation = rootRotationOf(cluster);
   if (!sameTlsInfo(node.Description?.TLSInfo, tlsInfo)) {

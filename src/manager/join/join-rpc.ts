@@ -1,20 +1,18 @@
-import { notFoundError } from '../../api/resolve.ts';
 import { newObjectId } from '../../api/ids.ts';
 import type { Clock } from '../../base/clock.ts';
 import type { NodeId } from '../../raft/core/types.ts';
 import type { MemoryStore } from '../../store/memory-store.ts';
-import { nodes } from '../../store/tables.ts';
-import { caError } from '../ca/ca-errors.ts';
 import { roleForJoinToken } from '../ca/join-token.ts';
 import { signNodeCertificate } from '../ca/node-certificate.ts';
 import type { NodeRecord } from '../ca/node-certificate.ts';
 import type { RandomBytes } from '../ca/random-bytes.ts';
 import { notLeader } from '../controlapi/control-errors.ts';
-import { isRemoved, registerNode } from '../controlapi/nodes.ts';
+import { registerNode } from '../controlapi/nodes.ts';
 import { hostOf, requireCluster } from '../controlapi/swarm.ts';
 import { managersOf } from '../dispatcher/rpc-handlers.ts';
 import type { ManagerAdmission } from '../membership/membership-reconciler.ts';
 import type { Caller } from '../rpc/rpc-caller.ts';
+import { certifiedNode } from './certified-node.ts';
 import type { RpcClient } from '../rpc/rpc-client.ts';
 import type { CallContext, RpcServer } from '../rpc/rpc-server.ts';
 import { getRootCaMethod } from '../rpc/rpc-methods.ts';
@@ -160,15 +158,7 @@ async function renew(
   caller: Caller,
   csrPem: string,
 ): Promise<RenewCertificateReply> {
-  if (caller.anonymous) {
-    throw caError('CA_PEER_UNAUTHENTICATED', 'Permission denied: a node certificate is needed');
-  }
-  if (!host.isLeader()) throw notLeader(host.raftView.leader());
-  if (isRemoved(host.store, caller.nodeId)) {
-    throw caError('CA_NODE_REMOVED', `Permission denied: node ${caller.nodeId} was removed`);
-  }
-  const node = host.store.get(nodes, caller.nodeId);
-  if (!node) throw notFoundError('node', caller.nodeId);
+  const node = certifiedNode(host, caller);
   const signing = await clusterSigning(host.store, issuer);
   const record = { nodeId: node.id, role: node.Role, clusterId: signing.clusterId };
   const certificate = await sign(deps, signing, record, csrPem);

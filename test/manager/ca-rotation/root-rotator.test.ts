@@ -265,12 +265,16 @@ test('started, the rotator follows the store: a spec update starts a rotation, n
   }
 });
 
-/** Waits (bounded by turns of the event loop, never by time) for `check` to give a value. */
-async function eventually<T>(check: () => T | undefined, turns = 2_000): Promise<T> {
-  for (let i = 0; i < turns; i++) {
+/**
+ * Polls `check` every 5 ms, at most 2,000 times, until it gives a value. Making and
+ * cross-signing a root runs on libuv's thread pool, so a bound in event-loop turns alone
+ * was too short on a loaded machine.
+ */
+async function eventually<T>(check: () => T | undefined, polls = 2_000): Promise<T> {
+  for (let i = 0; i < polls; i++) {
     const value = check();
     if (value !== undefined) return value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
   }
   throw new Error('the condition did not hold');
 }
