@@ -5,7 +5,8 @@ import type { Task } from '../../api/objects/task.ts';
 import { isTerminalTaskState } from '../../api/objects/task.ts';
 import type { RestartContext } from './restart/restart-planner.ts';
 import { compareTaskAge, isLiveTask, tasksBySlot } from './slots-of.ts';
-import type { TaskFactoryDeps } from './task-factory.ts';
+import type { NewTask, TaskFactoryDeps } from './task-factory.ts';
+import { newTask } from './task-factory.ts';
 
 /** What a service planner reads: one service, all of its tasks, the nodes, and the time. */
 export interface ServicePlanInput {
@@ -19,6 +20,24 @@ export interface ServicePlanInput {
   readonly factory: TaskFactoryDeps;
   /** The cluster's `Spec.TaskDefaults.LogDriver`. */
   readonly defaultLogDriver?: Driver;
+}
+
+/**
+ * A new task of `input`'s service for a replica `slot` or a global `nodeId`, with the
+ * cluster's default log driver when the service names none.
+ */
+export function plannedTask(
+  input: ServicePlanInput,
+  placement: { readonly slot: number } | { readonly nodeId: string },
+): NewTask {
+  return newTask(
+    input.service,
+    {
+      ...placement,
+      ...(input.defaultLogDriver === undefined ? {} : { defaultLogDriver: input.defaultLogDriver }),
+    },
+    input.factory,
+  );
 }
 
 /** The restart context of one slot (or node) of `input`'s service. */

@@ -4,10 +4,9 @@ import { isJobMode } from '../../../api/objects/service-spec.ts';
 import { currentIterationTasks } from '../job-iteration.ts';
 import { acceptsNewTasks, isGlobalEligible, nodeMatchesConstraints } from '../node-fitness.ts';
 import type { ServicePlanInput } from '../plan-input.ts';
-import { hasEnded, restartContext, stoppedByPolicy } from '../plan-input.ts';
+import { hasEnded, plannedTask, restartContext, stoppedByPolicy } from '../plan-input.ts';
 import { planReadyStart, planRestart } from '../restart/restart-planner.ts';
 import { isLiveTask, tasksByNode } from '../slots-of.ts';
-import { newTask } from '../task-factory.ts';
 import type { TaskWrites } from '../task-writes.ts';
 import { WritesBuilder } from '../task-writes.ts';
 
@@ -83,18 +82,7 @@ export function planGlobal(input: ServicePlanInput): TaskWrites {
     if (history.some(isLiveTask)) continue;
     if (job && jobDone(history)) continue;
     if (stoppedByPolicy(history, service.SpecVersion?.Index, true)) continue;
-    out.creates.push(
-      newTask(
-        service,
-        {
-          nodeId: node.id,
-          ...(input.defaultLogDriver === undefined
-            ? {}
-            : { defaultLogDriver: input.defaultLogDriver }),
-        },
-        input.factory,
-      ),
-    );
+    out.creates.push(plannedTask(input, { nodeId: node.id }));
   }
   return out.build();
 }

@@ -2,10 +2,9 @@ import type { Task } from '../../../api/objects/task.ts';
 import { currentIterationTasks } from '../job-iteration.ts';
 import { isNodeInvalid } from '../node-fitness.ts';
 import type { ServicePlanInput } from '../plan-input.ts';
-import { hasEnded, restartContext, stoppedByPolicy } from '../plan-input.ts';
+import { hasEnded, plannedTask, restartContext, stoppedByPolicy } from '../plan-input.ts';
 import { planReadyStart, planRestart } from '../restart/restart-planner.ts';
 import { isLiveTask, tasksBySlot } from '../slots-of.ts';
-import { newTask } from '../task-factory.ts';
 import type { TaskWrites } from '../task-writes.ts';
 import { WritesBuilder } from '../task-writes.ts';
 
@@ -69,18 +68,7 @@ export function planReplicatedJob(input: ServicePlanInput): TaskWrites {
   let slot = 0;
   for (let made = 0; made < wanted && slot < total; slot++) {
     if (done.has(slot) || active.has(slot)) continue;
-    out.creates.push(
-      newTask(
-        service,
-        {
-          slot,
-          ...(input.defaultLogDriver === undefined
-            ? {}
-            : { defaultLogDriver: input.defaultLogDriver }),
-        },
-        input.factory,
-      ),
-    );
+    out.creates.push(plannedTask(input, { slot }));
     made++;
   }
   return out.build();

@@ -1,9 +1,14 @@
 import type { Task } from '../../../api/objects/task.ts';
 import { isNodeInvalid } from '../node-fitness.ts';
 import type { ServicePlanInput } from '../plan-input.ts';
-import { hasEnded, restartContext, slotsOfInput, stoppedByPolicy } from '../plan-input.ts';
+import {
+  hasEnded,
+  plannedTask,
+  restartContext,
+  slotsOfInput,
+  stoppedByPolicy,
+} from '../plan-input.ts';
 import { planReadyStart, planRestart } from '../restart/restart-planner.ts';
-import { newTask } from '../task-factory.ts';
 import type { TaskWrites } from '../task-writes.ts';
 import { WritesBuilder } from '../task-writes.ts';
 
@@ -111,18 +116,7 @@ export function planReplicated(input: ServicePlanInput): TaskWrites {
     }
   }
   for (const slot of freeSlots(taken, Math.max(0, replicas - filled))) {
-    out.creates.push(
-      newTask(
-        service,
-        {
-          slot,
-          ...(input.defaultLogDriver === undefined
-            ? {}
-            : { defaultLogDriver: input.defaultLogDriver }),
-        },
-        input.factory,
-      ),
-    );
+    out.creates.push(plannedTask(input, { slot }));
   }
   return out.build();
 }
