@@ -1,24 +1,11 @@
 import type { EngineTask } from '../../../api/objects/task.ts';
 import { CliError } from '../../cli-error.ts';
 import type { CommandContext } from '../../command-context.ts';
-import { TABLE_FORMAT } from '../../format/list-format.ts';
-import { filterFlag } from '../../options/filter-option.ts';
-import type { FilterValues } from '../../options/filter-option.ts';
 import { minArgs } from '../../shoal-command.ts';
 import type { ShoalCommand } from '../../shoal-command.ts';
-import { IdResolver } from '../task/id-resolver.ts';
-import { renderTasks } from '../task/task-print.ts';
+import { addTaskListFlags, printTasks } from '../task/task-list-flags.ts';
+import type { TaskListValues } from '../task/task-list-flags.ts';
 import { resolveNodeReference } from './node-reference.ts';
-
-interface PsValues {
-  /** False with `--no-trunc`. */
-  readonly trunc: boolean;
-  /** False with `--no-resolve`. */
-  readonly resolve: boolean;
-  readonly filter?: FilterValues;
-  readonly format?: string;
-  readonly quiet?: boolean;
-}
 
 /**
  * `shoal node ps [NODE...]` (default `self`): for each node, `GET /nodes/{ref}` then
@@ -29,14 +16,10 @@ export function addNodePsCommand(node: ShoalCommand, context: CommandContext): v
   const command = node
     .command('ps')
     .use('[OPTIONS] [NODE...]')
-    .description('List tasks running on one or more nodes, defaults to current node')
-    .option('--no-trunc', 'Do not truncate output')
-    .option('--no-resolve', 'Do not map IDs to Names')
-    .option('-f, --filter <filter>', 'Filter output based on conditions provided', filterFlag)
-    .option('--format <string>', 'Pretty-print tasks using a Go template')
-    .flag('-q, --quiet', 'Only display task IDs');
+    .description('List tasks running on one or more nodes, defaults to current node');
+  addTaskListFlags(command);
   command.run(minArgs(0), async (args) => {
-    const values = command.opts<PsValues>();
+    const values = command.opts<TaskListValues>();
     const api = context.api();
     const errors: string[] = [];
     const tasks: EngineTask[] = [];
@@ -52,13 +35,7 @@ export function addNodePsCommand(node: ShoalCommand, context: CommandContext): v
     }
     if (errors.length === 0 || tasks.length > 0) {
       try {
-        const output = await renderTasks(tasks, new IdResolver(api, !values.resolve), {
-          format: values.format ?? TABLE_FORMAT,
-          quiet: values.quiet === true,
-          truncate: values.trunc,
-          now: context.io.clock.now(),
-        });
-        context.io.stdout.write(output);
+        await printTasks(context, tasks, values);
       } catch (err) {
         errors.push((err as Error).message);
       }
