@@ -69,9 +69,30 @@ test('autolock restart: a SIGKILLed manager comes back locked, a wrong key is re
     return seen?.ManagerStatus?.Reachability === 'unreachable';
   });
   // Two of three managers keep the quorum while one is locked.
-  await cluster.waitFor('a write on the leader while a manager is locked', () =>
-    tryLabelWrite(cluster.api(leader), leader.id, 'during-lock', 'yes'),
-  );
+  await cluster
+    .waitFor('a write on the leader while a manager is locked', () =>
+      tryLabelWrite(cluster.api(leader), leader.id, 'during-lock', 'yes'),
+    )
+    .catch(async (err: unknown) => {
+      // This wait timed out once in a loaded CI run and never since: say what the managers
+      // saw, so the next failure explains itself.
+      const seen = await Promise.all(
+        cluster.managers().map(async (m) => {
+          const nodes = await listNodes(cluster.api(m)).catch((e: unknown) => String(e));
+          const view =
+            typeof nodes === 'string'
+              ? nodes
+              : nodes
+                  .map(
+                    (n) =>
+                      `${n.ID}:${n.ManagerStatus?.Reachability ?? '-'}${n.ManagerStatus?.Leader === true ? '*' : ''}`,
+                  )
+                  .join(' ');
+          return `${m.hostname}: ${view}`;
+        }),
+      );
+      throw new Error(`${String(err)}\n${seen.join('\n')}`, { cause: err });
+    });
 
   const wrong = await api.call('POST', '/swarm/unlock', {
     UnlockKey: 'SWMKEY-1-' + 'A'.repeat(42) + 'E',
